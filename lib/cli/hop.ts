@@ -1,0 +1,148 @@
+/**
+ * `deno task hop <command> [--flag value …]`: the workbench from the shell. JSON on stdout; errors on
+ * stderr with exit code 1 (2 for usage errors).
+ *
+ * @module
+ */
+import { retrieve } from "../hopfield/retrieve.ts";
+import { fromRows, type Matrix, toRows } from "../linalg/matrix.ts";
+import { MAP_KINDS, type MapKind, separate } from "../maps/mod.ts";
+import { storageBound } from "../theory/capacity.ts";
+import { Flags, parseArgs } from "./args.ts";
+
+/** A command: its flags and what it prints. */
+interface Command {
+  summary: string;
+  flags: string[];
+  run(flags: Flags): unknown | Promise<unknown>;
+}
+
+function readRows(path: string, flag: string): Matrix {
+  let text: string;
+  try {
+    text = Deno.readTextFileSync(path);
+  } catch (e) {
+    throw new RangeError(`Cannot read --${flag}: ${path}: ${(e as Error).message}`);
+  }
+  const bad = text.match(/-?\b(NaN|Infinity)\b/);
+  if (bad) {
+    throw new RangeError(`Cannot read --${flag}: ${path}: values must be finite numbers, found ${bad[0]}`);
+  }
+  let rows: unknown;
+  try {
+    rows = JSON.parse(text);
+  } catch (e) {
+    throw new RangeError(`Cannot read --${flag}: ${path} is not JSON: ${(e as Error).message}`);
+  }
+  if (!Array.isArray(rows) || rows.length === 0 || !rows.every((r) => Array.isArray(r))) {
+    throw new RangeError(
+      `Cannot read --${flag}: ${path} must hold a non-empty JSON array of rows (arrays of numbers)`,
+    );
+  }
+  rows.forEach((r: unknown[], i) =>
+    r.forEach((v, j) => {
+      if (typeof v !== "number") {
+        throw new RangeError(
+          `Cannot read --${flag}: ${path}: entry [${i}][${j}] is not a number: ${JSON.stringify(v)}`,
+        );
+      }
+    })
+  );
+  return fromRows(rows as number[][]);
+}
+
+function mapKind(flags: Flags, name: string): MapKind {
+  const kind = flags.string(name, "softmax");
+  if (!(MAP_KINDS as readonly string[]).includes(kind)) {
+    throw new RangeError(`Cannot run: --${name} must be one of ${MAP_KINDS.join(", ")}: --${name}=${kind}`);
+  }
+  return kind as MapKind;
+}
+
+/** The commands, by name. */
+export const COMMANDS: Record<string, Command> = {
+  retrieve: {
+    summary: "iterate ξ ← X·map(βXᵀξ) from each query: {states, probabilities, steps, energies, converged}",
+    flags: ["patterns", "queries", "beta", "max-steps", "eps", "map", "alpha", "backend"],
+    run(f) {
+      const patterns = readRows(f.string("patterns"), "patterns");
+      const queries = readRows(f.string("queries"), "queries");
+      const backend = f.string("backend", "cpu");
+      if (backend !== "cpu") {
+        throw new RangeError(
+          `Cannot run retrieve: --backend must be cpu in this version: --backend=${backend}`,
+        );
+      }
+      const r = retrieve(patterns, queries, {
+        beta: f.number("beta"),
+        maxSteps: f.integer("max-steps", 100),
+        eps: f.number("eps", 1e-8),
+        map: mapKind(f, "map"),
+        alpha: f.has("alpha") ? f.number("alpha") : undefined,
+      });
+      return {
+        states: toRows(r.states),
+        probabilities: toRows(r.probabilities),
+        steps: r.steps,
+        energies: r.trajectories.map((t) => t.energy),
+        converged: r.converged,
+      };
+    },
+  },
+  map: {
+    summary: "apply a separation map to β·scores: {probabilities}",
+    flags: ["kind", "alpha", "beta", "scores"],
+    run(f) {
+      const probabilities = separate(f.numbers("scores"), {
+        kind: mapKind(f, "kind"),
+        beta: f.number("beta", 1),
+        alpha: f.has("alpha") ? f.number("alpha") : undefined,
+      });
+      return { probabilities: Array.from(probabilities) };
+    },
+  },
+  "storage-bound": {
+    summary: "Ramsauer et al. 2020 Theorem 3: {a, b, c, c_corollary, n_lower, c_required, valid}",
+    flags: ["beta", "K", "d", "p"],
+    run: (f) =>
+      storageBound({ beta: f.number("beta"), K: f.number("K"), d: f.number("d"), p: f.number("p") }),
+  },
+};
+
+function usage(): string {
+  const lines = Object.entries(COMMANDS).map(([name, c]) =>
+    `  ${name.padEnd(16)} ${c.summary}\n${" ".repeat(19)}flags: ${c.flags.map((x) => "--" + x).join(" ")}`
+  );
+  return `usage: deno task hop <command> [--flag value | --flag=value …]\n\ncommands:\n${lines.join("\n")}\n`;
+}
+
+/** Runs one command line; returns the exit code. */
+export async function main(argv: string[]): Promise<number> {
+  let args;
+  try {
+    args = parseArgs(argv);
+  } catch (e) {
+    console.error((e as Error).message);
+    return 2;
+  }
+  const name = args.positional[0];
+  if (!name || name === "help" || args.flags.has("help")) {
+    (name ? console.log : console.error)(usage());
+    return name ? 0 : 2;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    console.error(`Cannot run: unknown command "${name}"\n\n${usage()}`);
+    return 2;
+  }
+  try {
+    const result = await command.run(new Flags(args, name, command.flags));
+    console.log(JSON.stringify(result));
+    return 0;
+  } catch (e) {
+    console.error(e instanceof Error ? e.message : String(e));
+    return 1;
+  }
+}
+
+if (import.meta.main) Deno.exit(await main(Deno.args));

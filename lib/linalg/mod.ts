@@ -1,0 +1,3 @@
+/** Dense matrices, seeded generators. @module */
+export * from "./matrix.ts";
+export * from "./prng.ts";

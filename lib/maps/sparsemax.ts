@@ -1,0 +1,57 @@
+/**
+ * sparsemax (Martins & Astudillo 2016): the Euclidean projection of the scores onto the probability simplex.
+ *
+ * @module
+ */
+import { checkedMax } from "./softmax.ts";
+
+/** Indices of `z` sorted by decreasing value (−∞ last). @internal */
+export function sortedDescending(z: ArrayLike<number>): Float64Array {
+  const s = Float64Array.from(z);
+  s.sort();
+  s.reverse();
+  return s;
+}
+
+/**
+ * sparsemax: `pᵢ = [zᵢ − τ]₊`, with `τ = (Σ_{j≤k} z₍ⱼ₎ − 1)/k` and `k = max{k : 1 + k z₍ₖ₎ > Σ_{j≤k} z₍ⱼ₎}`
+ * over the scores sorted in decreasing order (Martins & Astudillo 2016, Alg. 1). Equals 2-entmax.
+ *
+ * Shapes: `z` length n → probabilities length n. Entries equal to −∞ get probability 0.
+ *
+ * @example
+ * ```ts
+ * import { sparsemax } from "./sparsemax.ts";
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(Array.from(sparsemax([-2, 0, 0.5])), [0, 0.25, 0.75]);
+ * ```
+ */
+export function sparsemax(
+  z: ArrayLike<number>,
+  out: Float64Array = new Float64Array(z.length),
+): Float64Array {
+  const m = checkedMax(z, "compute sparsemax");
+  if (m === Infinity) return infiniteShare(z, out);
+  const s = sortedDescending(z);
+  let cum = 0, k = 0, cumK = 0;
+  for (let j = 0; j < s.length && s[j] > -Infinity; j++) {
+    // Shift by the max so that 1 + k·z₍ₖ₎ > Σ stays accurate for large scores.
+    const v = s[j] - m;
+    cum += v;
+    if (1 + (j + 1) * v > cum) {
+      k = j + 1;
+      cumK = cum;
+    }
+  }
+  const tau = (cumK - 1) / k;
+  for (let i = 0; i < z.length; i++) out[i] = Math.max(z[i] - m - tau, 0);
+  return out;
+}
+
+/** Shares the mass equally among +∞ entries (the β → ∞ limit of every map here). @internal */
+export function infiniteShare(z: ArrayLike<number>, out: Float64Array): Float64Array {
+  let k = 0;
+  for (let i = 0; i < z.length; i++) if (z[i] === Infinity) k++;
+  for (let i = 0; i < z.length; i++) out[i] = z[i] === Infinity ? 1 / k : 0;
+  return out;
+}

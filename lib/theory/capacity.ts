@@ -1,0 +1,142 @@
+/**
+ * Storage capacity of the modern Hopfield network for random patterns (Ramsauer et al. 2020, Theorem 3 = A5,
+ * Corollary A1, Theorem A6).
+ *
+ * @module
+ */
+import { lambertW0, lambertWm1 } from "./lambert_w.ts";
+
+/** Inputs of Theorem 3: patterns uniform on the sphere of radius `M = K√(d−1)`, failure probability p. */
+export interface StorageBoundOptions {
+  /** Inverse temperature β > 0. */
+  beta: number;
+  /** Radius factor K > 0 (M = K√(d−1)). */
+  K: number;
+  /** Pattern dimension d ≥ 2. */
+  d: number;
+  /** Failure probability 0 < p ≤ 1. */
+  p: number;
+}
+
+/** The constants of Theorem 3 and the capacity they give. */
+export interface StorageBound {
+  /** `a = 2/(d−1) · (1 + ln(2βK²p(d−1)))`. */
+  a: number;
+  /** `b = 2K²β/5`. */
+  b: number;
+  /** `c = b / W₀(exp(a + ln b))`. */
+  c: number;
+  /** Corollary A1's Lambert-W-free value of c (a lower bound on it). */
+  c_corollary: number;
+  /** `N ≥ √p · c^{(d−1)/4}` patterns are stored with probability 1 − p. */
+  n_lower: number;
+  /** The theorem's requirement `c ≥ (2/√p)^{4/(d−1)}`. */
+  c_required: number;
+  /** Whether the requirement holds (if not, the theorem says nothing). */
+  valid: boolean;
+}
+
+/** The omega constant Ω = W₀(1). */
+export const OMEGA = 0.5671432904097838;
+
+function checkPositive(name: string, value: number, action: string): void {
+  if (typeof value !== "number" || !(value > 0) || !Number.isFinite(value)) {
+    throw new RangeError(`Cannot ${action}: ${name} must be a positive finite number: ${name}=${value}`);
+  }
+}
+
+/**
+ * Theorem 3 (= A5) of Ramsauer et al. 2020. With
+ * `a = 2/(d−1)·(1 + ln(2βK²p(d−1)))`, `b = 2K²β/5` and `c = b / W₀(exp(a + ln b))`, if
+ * `c ≥ (2/√p)^{4/(d−1)}` then with probability 1 − p at least `N = √p · c^{(d−1)/4}` random patterns on the
+ * sphere of radius `K√(d−1)` are stored. Corollary A1, with `u = a + ln b`: `c ≥ b / ln((Ωeᵘ + 1)/(Ω(1+Ω)))`
+ * if u ≤ 0 and `c ≥ b·u^{−u/(u+1)}` if u > 0.
+ *
+ * @example
+ * ```ts
+ * import { storageBound } from "./capacity.ts";
+ * import assert from "node:assert/strict";
+ * const s = storageBound({ beta: 1, K: 3, d: 20, p: 0.001 });
+ * assert.equal(s.c.toFixed(4), "3.1546"); // the paper's example
+ * assert.equal(s.c_corollary.toFixed(4), "3.1444");
+ * ```
+ */
+export function storageBound(options: StorageBoundOptions): StorageBound {
+  const action = "compute storage bound";
+  const { beta, K, d, p } = options;
+  checkPositive("beta", beta, action);
+  checkPositive("K", K, action);
+  if (!Number.isInteger(d) || d < 2) {
+    throw new RangeError(`Cannot ${action}: d must be an integer ≥ 2: d=${d}`);
+  }
+  if (!(p > 0 && p <= 1)) throw new RangeError(`Cannot ${action}: p must be in (0, 1]: p=${p}`);
+  const a = (2 / (d - 1)) * (1 + Math.log(2 * beta * K * K * p * (d - 1)));
+  const b = (2 * K * K * beta) / 5;
+  const u = a + Math.log(b);
+  const c = b / lambertW0(Math.exp(u));
+  const cCorollary = u <= 0
+    ? b / Math.log((OMEGA * Math.exp(u) + 1) / (OMEGA * (1 + OMEGA)))
+    : b * Math.pow(u, -u / (u + 1));
+  const cRequired = Math.pow(2 / Math.sqrt(p), 4 / (d - 1));
+  return {
+    a,
+    b,
+    c,
+    c_corollary: cCorollary,
+    n_lower: Math.sqrt(p) * Math.pow(c, (d - 1) / 4),
+    c_required: cRequired,
+    valid: c >= cRequired,
+  };
+}
+
+/**
+ * Theorem A6 / Corollary A2: the dimension at which the capacity constant reaches c. With
+ * `a = ln(c)/2 − K²β/(5c)` and `b = 1 + ln(2pβK²)`: `d = 1 + W(a e^{−b})/a` (W₀ if a > 0, W₋₁ if a < 0;
+ * `d = 1 + e^{−b}` if a = 0). Requires `a e^{−b} ≥ −1/e`. For a < 0 the equation has two roots: the paper's
+ * W₋₁ (the larger d, the default) and W₀ (the smaller, `branch: 0`); this is the inverse of Theorem 3's equation
+ * `c ln c + a₃ c = b₃` in d. (The paper's worked example β=1, K=3, c=2, p=0.001 → "d < 24" gives
+ * `a e^{−b} ≈ −11.3 < −1/e` with these formulas, so it is rejected here: no d reaches c = 2 at that K.)
+ *
+ * @example
+ * ```ts
+ * import { dimensionForCapacity } from "./capacity.ts";
+ * import assert from "node:assert/strict";
+ * import { storageBound } from "./capacity.ts";
+ * // Inverts Theorem 3: the c reached at d = 20 gives back d = 20.
+ * const { c } = storageBound({ beta: 1, K: 3, d: 20, p: 0.001 });
+ * assert.ok(Math.abs(dimensionForCapacity({ beta: 1, K: 3, c, p: 0.001 }) - 20) < 1e-9);
+ * ```
+ */
+export function dimensionForCapacity(
+  options: { beta: number; K: number; c: number; p: number; branch?: 0 | -1 },
+): number {
+  const action = "compute dimension for capacity";
+  const { beta, K, c, p } = options;
+  if (options.branch !== undefined && options.branch !== 0 && options.branch !== -1) {
+    throw new RangeError(`Cannot ${action}: branch must be 0 or -1: branch=${options.branch}`);
+  }
+  checkPositive("beta", beta, action);
+  checkPositive("K", K, action);
+  checkPositive("c", c, action);
+  if (!(p > 0 && p <= 1)) throw new RangeError(`Cannot ${action}: p must be in (0, 1]: p=${p}`);
+  const a = Math.log(c) / 2 - (K * K * beta) / (5 * c);
+  const b = 1 + Math.log(2 * p * beta * K * K);
+  if (a === 0) return 1 + Math.exp(-b);
+  const x = a * Math.exp(-b);
+  if (x < -1 / Math.E) {
+    throw new RangeError(`Cannot ${action}: a·e^{−b} must be ≥ −1/e (no real solution): a·e^{−b}=${x}`);
+  }
+  const branch = options.branch ?? (a > 0 ? 0 : -1);
+  if (branch === -1 && a > 0) throw new RangeError(`Cannot ${action}: branch -1 needs a < 0: a=${a}`);
+  return 1 + (branch === 0 ? lambertW0(x) : lambertWm1(x)) / a;
+}
+
+/** Classical and dense-memory capacity laws for comparison (Ramsauer et al. 2020, intro and App. A.1.6). */
+export const classicalCapacity = {
+  /** Hopfield (1982) with small errors: ≈ 0.138 d. */
+  hebbian: (d: number): number => 0.138 * d,
+  /** Error-free classical retrieval: d / (2 ln d). */
+  hebbianErrorFree: (d: number): number => d / (2 * Math.log(d)),
+  /** Demircigil et al. (2017), exponential interaction: 2^{d/2}. */
+  exponential: (d: number): number => Math.pow(2, d / 2),
+};

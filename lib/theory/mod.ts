@@ -1,0 +1,4 @@
+/** Theory: separation, retrieval bounds, storage capacity, Lambert W. @module */
+export * from "./capacity.ts";
+export * from "./lambert_w.ts";
+export * from "./separation.ts";

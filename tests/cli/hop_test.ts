@@ -1,0 +1,74 @@
+import assert from "node:assert/strict";
+import { parseArgs } from "../../lib/cli/args.ts";
+
+const ROOT = new URL("../../", import.meta.url).pathname;
+
+async function hop(...args: string[]): Promise<{ code: number; out: string; err: string }> {
+  const r = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", `${ROOT}lib/cli/hop.ts`, ...args],
+    cwd: ROOT,
+  }).output();
+  return { code: r.code, out: new TextDecoder().decode(r.stdout), err: new TextDecoder().decode(r.stderr) };
+}
+
+async function tmpJson(value: unknown): Promise<string> {
+  const path = await Deno.makeTempFile({ suffix: ".json" });
+  await Deno.writeTextFile(path, typeof value === "string" ? value : JSON.stringify(value));
+  return path;
+}
+
+Deno.test("parseArgs() takes --flag value, --flag=value and negative numbers", () => {
+  const a = parseArgs(["x", "--beta", "-1.5", "--scores=-2,0", "--on"]);
+  assert.deepEqual([...a.flags], [["beta", "-1.5"], ["scores", "-2,0"], ["on", "true"]]);
+  assert.throws(() => parseArgs(["--a", "1", "--a", "2"]), /given twice/);
+});
+
+Deno.test("hop map prints the entmax reference example", async () => {
+  const e = await hop("map", "--kind", "entmax15", "--scores=-2,0,0.5");
+  const p = JSON.parse(e.out).probabilities;
+  assert.equal(p[0], 0);
+  assert.ok(Math.abs(p[1] - 0.326) < 1e-4 && Math.abs(p[2] - 0.674) < 1e-4);
+  assert.deepEqual(
+    JSON.parse((await hop("map", "--kind=sparsemax", "--scores=-2,0,0.5")).out).probabilities,
+    [0, 0.25, 0.75],
+  );
+});
+
+Deno.test("hop storage-bound prints c = 3.1546…", async () => {
+  const r = JSON.parse(
+    (await hop("storage-bound", "--beta", "1", "--K", "3", "--d", "20", "--p", "0.001")).out,
+  );
+  assert.equal(r.c.toFixed(4), "3.1546");
+  assert.deepEqual(Object.keys(r).slice(0, 5), ["a", "b", "c", "c_corollary", "n_lower"]);
+});
+
+Deno.test("hop retrieve --max-steps 1 is exactly one update", async () => {
+  const patterns = await tmpJson([[1, 0], [0, 1]]), queries = await tmpJson([[0.9, 0.1]]);
+  const r = JSON.parse(
+    (await hop("retrieve", "--patterns", patterns, "--queries", queries, "--beta", "5", "--max-steps", "1"))
+      .out,
+  );
+  assert.deepEqual(r.steps, [1]);
+  const p0 = 1 / (1 + Math.exp(-5 * 0.8));
+  assert.ok(Math.abs(r.states[0][0] - p0) < 1e-12);
+  assert.equal(r.energies[0].length, 2);
+});
+
+Deno.test("hop retrieve fails with a clear message on NaN patterns, negative beta and mismatched dimensions", async () => {
+  const good = await tmpJson([[1, 0], [0, 1]]), q = await tmpJson([[0.9, 0.1]]);
+  const cases: [string[], RegExp][] = [
+    [["--patterns", await tmpJson("[[1, NaN]]"), "--queries", q, "--beta", "1"], /found NaN/],
+    [["--patterns", await tmpJson([[1, null]]), "--queries", q, "--beta", "1"], /not a number: null/],
+    [["--patterns", good, "--queries", q, "--beta", "-1"], /beta=-1/],
+    [["--patterns", good, "--queries", await tmpJson([[1, 2, 3]]), "--beta", "1"], /query=3, patterns=2/],
+    [["--patterns", good, "--queries", q], /missing flag --beta/],
+    [["--patterns", good, "--queries", q, "--beta", "1", "--bogus", "2"], /unknown flag --bogus/],
+  ];
+  for (const [args, message] of cases) {
+    const r = await hop("retrieve", ...args);
+    assert.notEqual(r.code, 0);
+    assert.match(r.err, message);
+    assert.equal(r.out, "");
+  }
+  assert.equal((await hop("nope")).code, 2);
+});

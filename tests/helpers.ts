@@ -1,0 +1,47 @@
+/** Shared test helpers: tolerant comparisons and SVG snapshots. */
+import assert from "node:assert/strict";
+
+/** Asserts |actual − expected| ≤ tol (absolute), naming both values. */
+export function assertClose(actual: number, expected: number, tol: number, what = "value"): void {
+  assert.ok(
+    Math.abs(actual - expected) <= tol,
+    `${what}: expected ${expected} ± ${tol}, got ${actual} (off by ${Math.abs(actual - expected)})`,
+  );
+}
+
+/** Asserts two arrays agree entry-wise within tol. */
+export function assertAllClose(
+  actual: ArrayLike<number>,
+  expected: ArrayLike<number>,
+  tol: number,
+  what = "array",
+): void {
+  assert.equal(actual.length, expected.length, `${what}: length`);
+  for (let i = 0; i < actual.length; i++) assertClose(actual[i], expected[i], tol, `${what}[${i}]`);
+}
+
+const SNAPSHOTS = new URL("./plot/__snapshots__/", import.meta.url).pathname;
+
+/**
+ * Compares an SVG with `tests/plot/__snapshots__/NAME.svg`; with `UPDATE_SNAPSHOTS=1` it (re)writes the file.
+ * A missing snapshot is a failure, not a silent pass.
+ */
+export async function assertSvgSnapshot(name: string, svg: string): Promise<void> {
+  const path = `${SNAPSHOTS}${name}.svg`;
+  if (Deno.env.get("UPDATE_SNAPSHOTS") === "1") {
+    await Deno.mkdir(SNAPSHOTS, { recursive: true });
+    await Deno.writeTextFile(path, svg + "\n");
+    return;
+  }
+  let expected: string;
+  try {
+    expected = await Deno.readTextFile(path);
+  } catch {
+    throw new Error(`Snapshot ${path} is missing: run UPDATE_SNAPSHOTS=1 deno test -A tests/plot/`);
+  }
+  assert.equal(
+    svg + "\n",
+    expected,
+    `figure ${name} differs from its snapshot (UPDATE_SNAPSHOTS=1 to accept)`,
+  );
+}
