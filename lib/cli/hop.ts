@@ -4,6 +4,8 @@
  *
  * @module
  */
+import { BENCH_SIZES, runBench } from "../backend/bench.ts";
+import { type BackendName, BACKENDS } from "../backend/mod.ts";
 import { retrieve } from "../hopfield/retrieve.ts";
 import { fromRows, type Matrix, toRows } from "../linalg/matrix.ts";
 import { MAP_KINDS, type MapKind, separate } from "../maps/mod.ts";
@@ -99,6 +101,28 @@ export const COMMANDS: Record<string, Command> = {
         alpha: f.has("alpha") ? f.number("alpha") : undefined,
       });
       return { probabilities: Array.from(probabilities) };
+    },
+  },
+  bench: {
+    summary:
+      "time one retrieval step P = softmax(βQXᵀ), out = PX: {backend, size, median_ms, gflops, max_rel_err}",
+    flags: ["size", "backend", "repeat"],
+    run(f) {
+      const size = f.string("size", "S0");
+      if (!(size in BENCH_SIZES)) {
+        throw new RangeError(`Cannot run bench: --size must be S0, S1 or S2: --size=${size}`);
+      }
+      const backend = f.string("backend", "auto");
+      if (!(BACKENDS as readonly string[]).includes(backend)) {
+        throw new RangeError(
+          `Cannot run bench: --backend must be one of ${BACKENDS.join(", ")}: --backend=${backend}`,
+        );
+      }
+      return runBench({
+        size: size as keyof typeof BENCH_SIZES,
+        backend: backend as BackendName,
+        repeat: f.integer("repeat", 5),
+      });
     },
   },
   "storage-bound": {

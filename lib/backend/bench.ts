@@ -1,0 +1,73 @@
+/**
+ * The retrieval-step benchmark of `deno task hop bench`: `P = softmax(β·Q·Xᵀ)`, `out = P·X`,
+ * FLOPs = 4·B·M·d. Sizes: S0 d=64 M=256 B=256; S1 d=784 M=60000 B=256 (MNIST-like); S2 d=64 M=4096 B=4096.
+ *
+ * @module
+ */
+import { type Matrix, matrix } from "../linalg/matrix.ts";
+import { createPrng } from "../linalg/prng.ts";
+import { type BackendName, cpuBackend, selectBackend } from "./mod.ts";
+
+/** Benchmark sizes. */
+export const BENCH_SIZES = {
+  S0: { d: 64, m: 256, b: 256 },
+  S1: { d: 784, m: 60000, b: 256 },
+  S2: { d: 64, m: 4096, b: 4096 },
+} as const;
+
+/** What `bench` prints. */
+export interface BenchResult {
+  backend: string;
+  size: string;
+  median_ms: number;
+  gflops: number;
+  /** Largest |out − out_cpu| / max |out_cpu| over the first 8 queries (Float64 reference). */
+  max_rel_err: number;
+}
+
+function randomMatrix(rows: number, cols: number, seed: number): Matrix {
+  const prng = createPrng(seed);
+  const m = matrix(rows, cols);
+  for (let k = 0; k < m.data.length; k++) m.data[k] = prng.normal() / Math.sqrt(cols);
+  return m;
+}
+
+/** Times one retrieval step (median of `repeat` runs after one warm-up) and checks it against `cpu`. */
+export function runBench(
+  options: { size: keyof typeof BENCH_SIZES; backend?: BackendName; repeat?: number },
+): BenchResult {
+  const dims = BENCH_SIZES[options.size];
+  if (!dims) throw new RangeError(`Cannot bench: size must be S0, S1 or S2: size=${options.size}`);
+  const repeat = options.repeat ?? 5;
+  if (!Number.isInteger(repeat) || repeat < 1) {
+    throw new RangeError(`Cannot bench: repeat must be a positive integer: repeat=${repeat}`);
+  }
+  const backend = selectBackend(options.backend);
+  const X = randomMatrix(dims.m, dims.d, 1), Q = randomMatrix(dims.b, dims.d, 2);
+  const beta = 1;
+  const out = backend.step(X, Q, { beta }); // warm-up (and pattern conversion)
+  const times: number[] = [];
+  for (let r = 0; r < repeat; r++) {
+    const t = performance.now();
+    backend.step(X, Q, { beta });
+    times.push(performance.now() - t);
+  }
+  times.sort((a, b) => a - b);
+  const median = times[Math.floor(times.length / 2)];
+  const check = 8;
+  const ref = cpuBackend.step(X, { data: Q.data.subarray(0, check * dims.d), rows: check, cols: dims.d }, {
+    beta,
+  });
+  let maxRef = 0, maxErr = 0;
+  for (let k = 0; k < ref.states.data.length; k++) {
+    maxRef = Math.max(maxRef, Math.abs(ref.states.data[k]));
+    maxErr = Math.max(maxErr, Math.abs(out.states.data[k] - ref.states.data[k]));
+  }
+  return {
+    backend: `${backend.name}-${backend.precision}`,
+    size: options.size,
+    median_ms: median,
+    gflops: (4 * dims.b * dims.m * dims.d) / (median * 1e6),
+    max_rel_err: maxErr / maxRef,
+  };
+}

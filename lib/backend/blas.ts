@@ -1,0 +1,139 @@
+/**
+ * The `blas` backend: the system CBLAS (`cblas_sgemm` / `cblas_dgemm`) through `Deno.dlopen`.
+ * The library is `HOPFIELD_BLAS` if set, else the first of `libopenblas.so.0`, `libblas.so.3`,
+ * Accelerate (macOS) and MKL that loads. OpenBLAS's thread count is set to the core count.
+ *
+ * @module
+ */
+
+const CBLAS_ROW_MAJOR = 101, CBLAS_NO_TRANS = 111, CBLAS_TRANS = 112;
+
+const SYMBOLS = {
+  cblas_sgemm: {
+    parameters: [
+      "i32",
+      "i32",
+      "i32",
+      "i32",
+      "i32",
+      "i32",
+      "f32",
+      "buffer",
+      "i32",
+      "buffer",
+      "i32",
+      "f32",
+      "buffer",
+      "i32",
+    ],
+    result: "void",
+  },
+  cblas_dgemm: {
+    parameters: [
+      "i32",
+      "i32",
+      "i32",
+      "i32",
+      "i32",
+      "i32",
+      "f64",
+      "buffer",
+      "i32",
+      "buffer",
+      "i32",
+      "f64",
+      "buffer",
+      "i32",
+    ],
+    result: "void",
+  },
+} as const;
+
+const CANDIDATES = [
+  "libopenblas.so.0",
+  "libopenblas.so",
+  "libblas.so.3",
+  "/System/Library/Frameworks/Accelerate.framework/Accelerate",
+  "libmkl_rt.so",
+];
+
+/** A loaded CBLAS library. */
+export interface Blas {
+  /** The path or name it was loaded from. */
+  library: string;
+  /** `C = A·Bᵀ` (f32 or f64, row-major): A is m × k, B is n × k, C is m × n. */
+  gemmNT(
+    a: Float32Array | Float64Array,
+    b: Float32Array | Float64Array,
+    c: Float32Array | Float64Array,
+    m: number,
+    n: number,
+    k: number,
+  ): void;
+  /** `C = A·B` (row-major): A is m × k, B is k × n, C is m × n. */
+  gemmNN(
+    a: Float32Array | Float64Array,
+    b: Float32Array | Float64Array,
+    c: Float32Array | Float64Array,
+    m: number,
+    n: number,
+    k: number,
+  ): void;
+}
+
+let cached: Blas | null | undefined;
+
+/** Loads the CBLAS library once; returns `null` when none loads (the reason is in `blasError()`). */
+export function loadBlas(): Blas | null {
+  if (cached !== undefined) return cached;
+  const names = Deno.env.get("HOPFIELD_BLAS") ? [Deno.env.get("HOPFIELD_BLAS")!] : CANDIDATES;
+  const errors: string[] = [];
+  for (const library of names) {
+    let lib;
+    try {
+      lib = Deno.dlopen(library, SYMBOLS);
+    } catch (e) {
+      errors.push(`${library}: ${(e as Error).message.split("\n")[0]}`);
+      continue;
+    }
+    try {
+      const threads = Deno.dlopen(library, {
+        openblas_set_num_threads: { parameters: ["i32"], result: "void" },
+      });
+      threads.symbols.openblas_set_num_threads(navigator.hardwareConcurrency || 1);
+    } catch { /* not OpenBLAS: the library manages its threads */ }
+    const s = lib.symbols;
+    const gemm = (transB: number) =>
+    (
+      a: Float32Array | Float64Array,
+      b: Float32Array | Float64Array,
+      c: Float32Array | Float64Array,
+      m: number,
+      n: number,
+      k: number,
+    ) => {
+      const ldb = transB === CBLAS_TRANS ? k : n;
+      if (a instanceof Float32Array && b instanceof Float32Array && c instanceof Float32Array) {
+        s.cblas_sgemm(CBLAS_ROW_MAJOR, CBLAS_NO_TRANS, transB, m, n, k, 1, a, k, b, ldb, 0, c, n);
+      } else if (a instanceof Float64Array && b instanceof Float64Array && c instanceof Float64Array) {
+        s.cblas_dgemm(CBLAS_ROW_MAJOR, CBLAS_NO_TRANS, transB, m, n, k, 1, a, k, b, ldb, 0, c, n);
+      } else {
+        throw new TypeError(
+          "Cannot multiply with BLAS: A, B and C must all be Float32Array or all Float64Array",
+        );
+      }
+    };
+    cached = { library, gemmNT: gemm(CBLAS_TRANS), gemmNN: gemm(CBLAS_NO_TRANS) };
+    return cached;
+  }
+  lastError = errors.join("; ");
+  cached = null;
+  return null;
+}
+
+let lastError = "";
+
+/** Why no BLAS library loaded (empty if one did or none was tried). */
+export function blasError(): string {
+  return lastError;
+}

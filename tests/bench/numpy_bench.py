@@ -1,0 +1,29 @@
+"""numpy's figure for the README's benchmark table (not used by the project itself).
+
+Same step as `deno task hop bench`: P = softmax(beta * Q @ X.T), out = P @ X, float32, FLOPs = 4*B*M*d.
+Usage: python3 tests/bench/numpy_bench.py S1 [repeat]
+"""
+import json, sys, time
+import numpy as np
+
+SIZES = {"S0": (64, 256, 256), "S1": (784, 60000, 256), "S2": (64, 4096, 4096)}
+size = sys.argv[1] if len(sys.argv) > 1 else "S0"
+repeat = int(sys.argv[2]) if len(sys.argv) > 2 else 5
+d, m, b = SIZES[size]
+rng = np.random.default_rng(1)
+X = (rng.standard_normal((m, d)) / np.sqrt(d)).astype(np.float32)
+Q = (rng.standard_normal((b, d)) / np.sqrt(d)).astype(np.float32)
+
+def step():
+    s = Q @ X.T
+    s -= s.max(axis=1, keepdims=True)
+    np.exp(s, out=s)
+    s /= s.sum(axis=1, keepdims=True)
+    return s @ X
+
+step()
+times = []
+for _ in range(repeat):
+    t = time.perf_counter(); step(); times.append((time.perf_counter() - t) * 1000)
+med = sorted(times)[len(times) // 2]
+print(json.dumps({"backend": f"numpy-{np.__version__}-f32", "size": size, "median_ms": med, "gflops": 4 * b * m * d / (med * 1e6)}))
