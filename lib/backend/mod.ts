@@ -8,6 +8,7 @@
  */
 import { type Matrix, matrix } from "../linalg/matrix.ts";
 import { applyScaled, type MapOptions, mapSpec } from "../maps/mod.ts";
+import { updateInto } from "../hopfield/update.ts";
 import { blasError, loadBlas } from "./blas.ts";
 
 export { blasError, loadBlas } from "./blas.ts";
@@ -41,21 +42,13 @@ export const cpuBackend: Backend = {
     const n = patterns.rows, d = patterns.cols, b = queries.rows;
     const probabilities = matrix(b, n), states = matrix(b, d);
     for (let q = 0; q < b; q++) {
-      const z = probabilities.data.subarray(q * n, (q + 1) * n);
-      const qi = q * d;
-      for (let i = 0; i < n; i++) {
-        let s = 0;
-        const off = i * d;
-        for (let k = 0; k < d; k++) s += queries.data[qi + k] * patterns.data[off + k];
-        z[i] = spec.beta * s;
-      }
-      applyScaled(z, spec, z);
-      for (let i = 0; i < n; i++) {
-        const p = z[i];
-        if (p === 0) continue;
-        const off = i * d;
-        for (let k = 0; k < d; k++) states.data[qi + k] += p * patterns.data[off + k];
-      }
+      updateInto(
+        patterns,
+        queries.data.subarray(q * d, (q + 1) * d),
+        spec,
+        states.data.subarray(q * d, (q + 1) * d),
+        probabilities.data.subarray(q * n, (q + 1) * n),
+      );
     }
     return { states, probabilities };
   },
