@@ -8,8 +8,9 @@
 
 const CBLAS_ROW_MAJOR = 101, CBLAS_NO_TRANS = 111, CBLAS_TRANS = 112;
 
-const SYMBOLS = {
-  cblas_sgemm: {
+/** `cblas_?gemm(order, transA, transB, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc)` in precision `t`. */
+function gemmSignature<T extends "f32" | "f64">(t: T) {
+  return {
     parameters: [
       "i32",
       "i32",
@@ -17,37 +18,20 @@ const SYMBOLS = {
       "i32",
       "i32",
       "i32",
-      "f32",
+      t,
       "buffer",
       "i32",
       "buffer",
       "i32",
-      "f32",
-      "buffer",
-      "i32",
-    ],
-    result: "void",
-  },
-  cblas_dgemm: {
-    parameters: [
-      "i32",
-      "i32",
-      "i32",
-      "i32",
-      "i32",
-      "i32",
-      "f64",
-      "buffer",
-      "i32",
-      "buffer",
-      "i32",
-      "f64",
+      t,
       "buffer",
       "i32",
     ],
     result: "void",
-  },
-} as const;
+  } as const;
+}
+
+const SYMBOLS = { cblas_sgemm: gemmSignature("f32"), cblas_dgemm: gemmSignature("f64") } as const;
 
 const CANDIDATES = [
   "libopenblas.so.0",
