@@ -4,9 +4,8 @@
  *
  * @module
  */
-import { type Matrix, matrix } from "../linalg/matrix.ts";
 import { createPrng } from "../linalg/prng.ts";
-import { type BackendName, cpuBackend, selectBackend } from "./mod.ts";
+import { type BackendName, cpuBackend, type DenseMatrix, selectBackend } from "./mod.ts";
 
 /** Benchmark sizes. */
 export const BENCH_SIZES = {
@@ -25,37 +24,43 @@ export interface BenchResult {
   max_rel_err: number;
 }
 
-function randomMatrix(rows: number, cols: number, seed: number): Matrix {
+/** Seeded N(0, 1/cols) entries, generated straight into the backend's precision (no f64 copy of S1's X). */
+function randomMatrix(rows: number, cols: number, seed: number, precision: "f32" | "f64"): DenseMatrix {
   const prng = createPrng(seed);
-  const m = matrix(rows, cols);
-  for (let k = 0; k < m.data.length; k++) m.data[k] = prng.normal() / Math.sqrt(cols);
-  return m;
+  const data = precision === "f32" ? new Float32Array(rows * cols) : new Float64Array(rows * cols);
+  for (let k = 0; k < data.length; k++) data[k] = prng.normal() / Math.sqrt(cols);
+  return { rows, cols, data };
 }
 
 /** Times one retrieval step (median of `repeat` runs after one warm-up) and checks it against `cpu`. */
-export function runBench(
+export async function runBench(
   options: { size: keyof typeof BENCH_SIZES; backend?: BackendName; repeat?: number },
-): BenchResult {
+): Promise<BenchResult> {
   const dims = BENCH_SIZES[options.size];
   if (!dims) throw new RangeError(`Cannot bench: size must be S0, S1 or S2: size=${options.size}`);
   const repeat = options.repeat ?? 5;
   if (!Number.isInteger(repeat) || repeat < 1) {
     throw new RangeError(`Cannot bench: repeat must be a positive integer: repeat=${repeat}`);
   }
-  const backend = selectBackend(options.backend);
-  const X = randomMatrix(dims.m, dims.d, 1), Q = randomMatrix(dims.b, dims.d, 2);
-  const beta = 1;
-  const out = backend.step(X, Q, { beta }); // warm-up (and pattern conversion)
+  const backend = await selectBackend(options.backend);
+  const X = randomMatrix(dims.m, dims.d, 1, backend.precision);
+  const Q = randomMatrix(dims.b, dims.d, 2, backend.precision);
+  const beta = 1, output = { probabilities: false };
+  const out = await backend.step(X, Q, { beta }, output); // warm-up (threads, kernels)
   const times: number[] = [];
   for (let r = 0; r < repeat; r++) {
     const t = performance.now();
-    backend.step(X, Q, { beta });
+    await backend.step(X, Q, { beta }, output);
     times.push(performance.now() - t);
   }
   times.sort((a, b) => a - b);
   const median = times[Math.floor(times.length / 2)];
   const check = 8;
-  const ref = cpuBackend.step(X, { data: Q.data.subarray(0, check * dims.d), rows: check, cols: dims.d }, {
+  const ref = await cpuBackend.step(X, {
+    data: Q.data.subarray(0, check * dims.d),
+    rows: check,
+    cols: dims.d,
+  }, {
     beta,
   });
   let maxRef = 0, maxErr = 0;

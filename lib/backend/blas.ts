@@ -41,28 +41,34 @@ const CANDIDATES = [
   "libmkl_rt.so",
 ];
 
+/** A float array BLAS can work on. */
+export type FloatArray = Float32Array | Float64Array;
+
 /** A loaded CBLAS library. */
 export interface Blas {
   /** The path or name it was loaded from. */
   library: string;
+  /**
+   * `C ← A·op(B) + beta·C` (row-major; `op(B) = Bᵀ` when `transB`): A is m × k with row stride `lda`, op(B) is
+   * k × n, C is m × n with row stride `ldc`. All three arrays must share one precision.
+   */
+  gemm(
+    transB: boolean,
+    m: number,
+    n: number,
+    k: number,
+    a: FloatArray,
+    lda: number,
+    b: FloatArray,
+    ldb: number,
+    beta: number,
+    c: FloatArray,
+    ldc: number,
+  ): void;
   /** `C = A·Bᵀ` (f32 or f64, row-major): A is m × k, B is n × k, C is m × n. */
-  gemmNT(
-    a: Float32Array | Float64Array,
-    b: Float32Array | Float64Array,
-    c: Float32Array | Float64Array,
-    m: number,
-    n: number,
-    k: number,
-  ): void;
+  gemmNT(a: FloatArray, b: FloatArray, c: FloatArray, m: number, n: number, k: number): void;
   /** `C = A·B` (row-major): A is m × k, B is k × n, C is m × n. */
-  gemmNN(
-    a: Float32Array | Float64Array,
-    b: Float32Array | Float64Array,
-    c: Float32Array | Float64Array,
-    m: number,
-    n: number,
-    k: number,
-  ): void;
+  gemmNN(a: FloatArray, b: FloatArray, c: FloatArray, m: number, n: number, k: number): void;
 }
 
 let cached: Blas | null | undefined;
@@ -87,27 +93,24 @@ export function loadBlas(): Blas | null {
       threads.symbols.openblas_set_num_threads(navigator.hardwareConcurrency || 1);
     } catch { /* not OpenBLAS: the library manages its threads */ }
     const s = lib.symbols;
-    const gemm = (transB: number) =>
-    (
-      a: Float32Array | Float64Array,
-      b: Float32Array | Float64Array,
-      c: Float32Array | Float64Array,
-      m: number,
-      n: number,
-      k: number,
-    ) => {
-      const ldb = transB === CBLAS_TRANS ? k : n;
+    const gemm: Blas["gemm"] = (transB, m, n, k, a, lda, b, ldb, beta, c, ldc) => {
+      const tb = transB ? CBLAS_TRANS : CBLAS_NO_TRANS;
       if (a instanceof Float32Array && b instanceof Float32Array && c instanceof Float32Array) {
-        s.cblas_sgemm(CBLAS_ROW_MAJOR, CBLAS_NO_TRANS, transB, m, n, k, 1, a, k, b, ldb, 0, c, n);
+        s.cblas_sgemm(CBLAS_ROW_MAJOR, CBLAS_NO_TRANS, tb, m, n, k, 1, a, lda, b, ldb, beta, c, ldc);
       } else if (a instanceof Float64Array && b instanceof Float64Array && c instanceof Float64Array) {
-        s.cblas_dgemm(CBLAS_ROW_MAJOR, CBLAS_NO_TRANS, transB, m, n, k, 1, a, k, b, ldb, 0, c, n);
+        s.cblas_dgemm(CBLAS_ROW_MAJOR, CBLAS_NO_TRANS, tb, m, n, k, 1, a, lda, b, ldb, beta, c, ldc);
       } else {
         throw new TypeError(
           "Cannot multiply with BLAS: A, B and C must all be Float32Array or all Float64Array",
         );
       }
     };
-    cached = { library, gemmNT: gemm(CBLAS_TRANS), gemmNN: gemm(CBLAS_NO_TRANS) };
+    cached = {
+      library,
+      gemm,
+      gemmNT: (a, b, c, m, n, k) => gemm(true, m, n, k, a, k, b, k, 0, c, n),
+      gemmNN: (a, b, c, m, n, k) => gemm(false, m, n, k, a, k, b, n, 0, c, n),
+    };
     return cached;
   }
   lastError = errors.join("; ");

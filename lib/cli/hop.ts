@@ -6,7 +6,7 @@
  */
 import { BENCH_SIZES, runBench } from "../backend/bench.ts";
 import { type BackendName, BACKENDS } from "../backend/mod.ts";
-import { retrieve } from "../hopfield/retrieve.ts";
+import { retrieveOn } from "../backend/retrieve.ts";
 import { fromRows, type Matrix, toRows } from "../linalg/matrix.ts";
 import { MAP_KINDS, type MapKind, separate } from "../maps/mod.ts";
 import { storageBound } from "../theory/capacity.ts";
@@ -61,21 +61,30 @@ function mapKind(flags: Flags, name: string): MapKind {
   return kind as MapKind;
 }
 
+/**
+ * `--backend`, else `HOPFIELD_BACKEND`, else `fallback`, checked against the known names. `retrieve` falls back
+ * to `cpu` (its inputs are small JSON files and the Float64 reference is exact); `bench` to `auto`.
+ */
+function backendFlag(f: Flags, command: string, fallback: BackendName): BackendName {
+  const backend = f.string("backend", Deno.env.get("HOPFIELD_BACKEND") ?? fallback);
+  if (!(BACKENDS as readonly string[]).includes(backend)) {
+    throw new RangeError(
+      `Cannot run ${command}: --backend must be one of ${BACKENDS.join(", ")}: --backend=${backend}`,
+    );
+  }
+  return backend as BackendName;
+}
+
 /** The commands, by name. */
 export const COMMANDS: Record<string, Command> = {
   retrieve: {
     summary: "iterate ξ ← X·map(βXᵀξ) from each query: {states, probabilities, steps, energies, converged}",
     flags: ["patterns", "queries", "beta", "max-steps", "eps", "map", "alpha", "backend"],
-    run(f) {
+    async run(f) {
       const patterns = readRows(f.string("patterns"), "patterns");
       const queries = readRows(f.string("queries"), "queries");
-      const backend = f.string("backend", "cpu");
-      if (backend !== "cpu") {
-        throw new RangeError(
-          `Cannot run retrieve: --backend must be cpu in this version: --backend=${backend}`,
-        );
-      }
-      const r = retrieve(patterns, queries, {
+      const r = await retrieveOn(patterns, queries, {
+        backend: backendFlag(f, "retrieve", "cpu"),
         beta: f.number("beta"),
         maxSteps: f.integer("max-steps", 100),
         eps: f.number("eps", 1e-8),
@@ -83,6 +92,7 @@ export const COMMANDS: Record<string, Command> = {
         alpha: f.has("alpha") ? f.number("alpha") : undefined,
       });
       return {
+        backend: `${r.backend.name} (${r.backend.description})`,
         states: toRows(r.states),
         probabilities: toRows(r.probabilities),
         steps: r.steps,
@@ -112,15 +122,9 @@ export const COMMANDS: Record<string, Command> = {
       if (!(size in BENCH_SIZES)) {
         throw new RangeError(`Cannot run bench: --size must be S0, S1 or S2: --size=${size}`);
       }
-      const backend = f.string("backend", "auto");
-      if (!(BACKENDS as readonly string[]).includes(backend)) {
-        throw new RangeError(
-          `Cannot run bench: --backend must be one of ${BACKENDS.join(", ")}: --backend=${backend}`,
-        );
-      }
       return runBench({
         size: size as keyof typeof BENCH_SIZES,
-        backend: backend as BackendName,
+        backend: backendFlag(f, "bench", "auto"),
         repeat: f.integer("repeat", 5),
       });
     },

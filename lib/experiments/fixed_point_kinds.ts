@@ -6,7 +6,8 @@
  */
 import { loadMnist } from "../data/mnist.ts";
 import { classifyFixedPoint, type FixedPointKind, sizeAbove, sizeForMass } from "../hopfield/fixed_points.ts";
-import { retrieve } from "../hopfield/retrieve.ts";
+import { retrieveOn } from "../backend/retrieve.ts";
+import type { BackendName } from "../backend/mod.ts";
 import { type Matrix, norm, row } from "../linalg/matrix.ts";
 import { compose, type Figure, panel, Plot, THEME } from "../plot/mod.ts";
 import { progress } from "./scale.ts";
@@ -19,6 +20,8 @@ export interface FixedPointParams {
   queries: number;
   betas: number[];
   maxSteps: number;
+  /** Backend for the retrievals (default: `HOPFIELD_BACKEND`, else `auto`). */
+  backend?: BackendName;
 }
 
 /** Fractions of each kind per β and size measure. */
@@ -27,6 +30,8 @@ export interface FixedPointData {
   rows: { beta: number; measure: string; kind: FixedPointKind; fraction: number }[];
   /** Fraction of queries that met the stopping rule, per β. */
   converged: { beta: number; fraction: number }[];
+  /** The backend the retrievals ran on. */
+  backend: string;
 }
 
 const MEASURES = ["entries > 0.01", "fewest entries with 90% mass"] as const;
@@ -43,13 +48,19 @@ export function unitRows(m: Matrix): Matrix {
 }
 
 /** Stores N unit-norm training digits, retrieves from test digits, and classifies each final state. */
-export function runFixedPointKinds(params: FixedPointParams): FixedPointData {
+export async function runFixedPointKinds(params: FixedPointParams): Promise<FixedPointData> {
   const log = progress("fixed_point_kinds");
   const X = unitRows(loadMnist({ split: "train", count: params.n }).images);
   const Q = unitRows(loadMnist({ split: "test", count: params.queries }).images);
   const rows: FixedPointData["rows"] = [], converged: FixedPointData["converged"] = [];
+  let backend = "";
   for (const beta of params.betas) {
-    const r = retrieve(X, Q, { beta, maxSteps: params.maxSteps, trajectory: false });
+    const r = await retrieveOn(X, Q, {
+      beta,
+      maxSteps: params.maxSteps,
+      trajectory: false,
+      backend: params.backend,
+    });
     const sizes = [(p: Float64Array) => sizeAbove(p, 0.01), (p: Float64Array) => sizeForMass(p, 0.9)];
     sizes.forEach((size, m) => {
       const counts = { single: 0, metastable: 0, global: 0 };
@@ -63,9 +74,10 @@ export function runFixedPointKinds(params: FixedPointParams): FixedPointData {
       }
     });
     converged.push({ beta, fraction: r.converged.filter(Boolean).length / Q.rows });
+    backend = `${r.backend.name} (${r.backend.description})`;
     log(`β = ${beta}: done`);
   }
-  return { n: params.n, rows, converged };
+  return { n: params.n, rows, converged, backend };
 }
 
 /** One panel per size measure: fraction of single / metastable / global fixed points against β. */

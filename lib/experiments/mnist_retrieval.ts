@@ -6,7 +6,8 @@
  */
 import { gaussianNoise, maskHalf } from "../data/corrupt.ts";
 import { loadMnist } from "../data/mnist.ts";
-import { retrieve } from "../hopfield/retrieve.ts";
+import { retrieveOn } from "../backend/retrieve.ts";
+import type { BackendName } from "../backend/mod.ts";
 import { distance, type Matrix, row, selectRows } from "../linalg/matrix.ts";
 import { createPrng, sampleIndices } from "../linalg/prng.ts";
 import { compose, type Figure, greyPngUrl, panel, Plot, THEME } from "../plot/mod.ts";
@@ -26,6 +27,8 @@ export interface MnistRetrievalParams {
   sigma: number;
   /** Maximum updates per query. */
   maxSteps: number;
+  /** Backend for the retrievals (default: `HOPFIELD_BACKEND`, else `auto`). */
+  backend?: BackendName;
   seed: number;
 }
 
@@ -45,6 +48,8 @@ export interface CorruptionResult {
 export interface MnistRetrievalData {
   n: number;
   corruptions: CorruptionResult[];
+  /** The backend the retrievals ran on. */
+  backend: string;
 }
 
 /** Maps pixels from [0, 1] to [−1, 1] (2p − 1), as the hopfield-layers blog does: all digits then have
@@ -63,7 +68,7 @@ function nearestRow(patterns: Matrix, v: ArrayLike<number>): number {
 }
 
 /** Stores N digits, corrupts some of them, and retrieves at each β. */
-export function runMnistRetrieval(params: MnistRetrievalParams): MnistRetrievalData {
+export async function runMnistRetrieval(params: MnistRetrievalParams): Promise<MnistRetrievalData> {
   const log = progress("mnist_retrieval");
   const prng = createPrng(params.seed);
   const images = bipolarPixels(loadMnist({ split: "train", count: params.n }).images);
@@ -76,10 +81,18 @@ export function runMnistRetrieval(params: MnistRetrievalParams): MnistRetrievalD
       queries: gaussianNoise(targets, { sigma: params.sigma, prng }),
     },
   ];
-  const corruptions = corrupted.map(({ name, queries }) => {
+  const corruptions: CorruptionResult[] = [];
+  let backend = "";
+  for (const { name, queries } of corrupted) {
     const retrieved: number[][][] = [];
-    const rates = params.betas.map((beta) => {
-      const r = retrieve(images, queries, { beta, maxSteps: params.maxSteps, trajectory: false });
+    const rates: CorruptionResult["rates"] = [];
+    for (const beta of params.betas) {
+      const r = await retrieveOn(images, queries, {
+        beta,
+        maxSteps: params.maxSteps,
+        trajectory: false,
+        backend: params.backend,
+      });
       let correct = 0, error = 0;
       for (let q = 0; q < queries.rows; q++) {
         const s = row(r.states, q);
@@ -90,12 +103,13 @@ export function runMnistRetrieval(params: MnistRetrievalParams): MnistRetrievalD
       retrieved.push(Array.from({ length: params.examples }, (_, e) => Array.from(row(r.states, e))));
       log(`${name}, β = ${beta}: ${correct}/${queries.rows} retrieved`);
       const steps = r.steps.reduce((a, b) => a + b, 0) / r.steps.length;
-      return { beta, correct: correct / queries.rows, error: error / queries.rows, steps };
-    });
+      rates.push({ beta, correct: correct / queries.rows, error: error / queries.rows, steps });
+      backend = `${r.backend.name} (${r.backend.description})`;
+    }
     const ex = (m: Matrix) => Array.from({ length: params.examples }, (_, e) => Array.from(row(m, e)));
-    return { name, queries: ex(queries), retrieved, targets: ex(targets), rates };
-  });
-  return { n: params.n, corruptions };
+    corruptions.push({ name, queries: ex(queries), retrieved, targets: ex(targets), rates });
+  }
+  return { n: params.n, corruptions, backend };
 }
 
 function imageGrid(c: CorruptionResult, betas: number[]): ReturnType<typeof panel> {

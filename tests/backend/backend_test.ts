@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { blasBackend, cpuBackend, selectBackend } from "../../lib/backend/mod.ts";
+import { OnlineSoftmax } from "../../lib/backend/online_softmax.ts";
 import { runBench } from "../../lib/backend/bench.ts";
 import { sphere } from "../../lib/data/synthetic.ts";
 import { createPrng } from "../../lib/linalg/prng.ts";
@@ -10,16 +11,16 @@ import { assertAllClose } from "../helpers.ts";
 // CI installs libopenblas0-pthread, so the blas backend must load there: a missing library fails, not skips.
 const blas32 = blasBackend("f32"), blas64 = blasBackend("f64");
 
-Deno.test("the cpu backend's step equals update() row by row", () => {
+Deno.test("the cpu backend's step equals update() row by row", async () => {
   const prng = createPrng(1);
   const X = sphere(30, 7, { radius: 2, prng }), Q = sphere(5, 7, { radius: 2, prng });
-  const s = cpuBackend.step(X, Q, { beta: 1.5 });
+  const s = await cpuBackend.step(X, Q, { beta: 1.5 });
   for (let q = 0; q < 5; q++) {
     assertAllClose(row(s.states, q), update(X, row(Q, q), { beta: 1.5 }).state, 1e-14);
   }
 });
 
-Deno.test("the blas backend agrees with cpu: f64 to 1e-12, f32 to 1e-4 relative, across query blocks and maps", () => {
+Deno.test("the blas backend agrees with cpu: f64 to 1e-12, f32 to 1e-4 relative, across query blocks and maps", async () => {
   assert.ok(blas32 && blas64, "no CBLAS library loads (install libopenblas0-pthread or set HOPFIELD_BLAS)");
   const prng = createPrng(2);
   const X = sphere(300, 33, { radius: 3, prng }), Q = sphere(150, 33, { radius: 3, prng }); // 150 > one 64-query block
@@ -29,15 +30,15 @@ Deno.test("the blas backend agrees with cpu: f64 to 1e-12, f32 to 1e-4 relative,
       kind: "entmax15" as const,
     }, { beta: 1e4 }]
   ) {
-    const ref = cpuBackend.step(X, Q, options);
+    const ref = await cpuBackend.step(X, Q, options);
     assertAllClose(
-      blas64!.step(X, Q, options).states.data,
+      (await blas64!.step(X, Q, options)).states.data,
       ref.states.data,
       1e-12,
       `f64 ${JSON.stringify(options)}`,
     );
     assertAllClose(
-      blas32!.step(X, Q, options).states.data,
+      (await blas32!.step(X, Q, options)).states.data,
       ref.states.data,
       1e-4 * 3,
       `f32 ${JSON.stringify(options)}`,
@@ -45,20 +46,71 @@ Deno.test("the blas backend agrees with cpu: f64 to 1e-12, f32 to 1e-4 relative,
   }
 });
 
-Deno.test("selectBackend() honours HOPFIELD_BACKEND and rejects unknown names", () => {
+Deno.test("selectBackend() honours HOPFIELD_BACKEND, never auto-picks a fallback adapter, rejects unknown names", async () => {
   Deno.env.set("HOPFIELD_BACKEND", "cpu");
   try {
-    assert.equal(selectBackend().name, "cpu");
+    assert.equal((await selectBackend()).name, "cpu");
   } finally {
     Deno.env.delete("HOPFIELD_BACKEND");
   }
-  assert.equal(selectBackend("blas").name, "blas");
-  assert.throws(() => selectBackend("webgpu" as "cpu"), /backend=webgpu/);
+  assert.equal((await selectBackend("blas")).name, "blas");
+  assert.equal((await selectBackend("webgpu")).name, "webgpu"); // lavapipe, when named
+  // This machine's only adapter is a software fallback, so auto must pass it over for blas.
+  assert.equal((await selectBackend("auto")).name, "blas");
+  await assert.rejects(() => selectBackend("gpu" as "cpu"), /backend=gpu/);
 });
 
-Deno.test("runBench() reports a positive throughput and a small error against cpu", () => {
-  const r = runBench({ size: "S0", backend: "blas", repeat: 1 });
+Deno.test("runBench() reports a positive throughput and a small error against cpu", async () => {
+  const r = await runBench({ size: "S0", backend: "blas", repeat: 1 });
   assert.equal(r.backend, "blas-f32");
   assert.ok(r.gflops > 0 && r.max_rel_err < 1e-5);
-  assert.throws(() => runBench({ size: "S9" as "S0" }), /size=S9/);
+  await assert.rejects(() => runBench({ size: "S9" as "S0" }), /size=S9/);
+});
+
+Deno.test("the fused f32 softmax step agrees with cpu over many pattern chunks and query blocks", async () => {
+  assert.ok(blas32, "no CBLAS library loads");
+  const prng = createPrng(3);
+  // N = 5003 spans several 4096-pattern chunks and ends on a chunk whose width is not a multiple of 4;
+  // B = 300 spans two 256-query blocks.
+  const X = sphere(5003, 24, { radius: 2, prng }), Q = sphere(300, 24, { radius: 2, prng });
+  for (const beta of [0.5, 3, 200]) {
+    const ref = await cpuBackend.step(X, Q, { beta });
+    const fused = await blas32!.step(X, Q, { beta }, { probabilities: false });
+    assert.equal(fused.probabilities, undefined);
+    assertAllClose(fused.states.data, ref.states.data, 1e-4 * 2, `beta=${beta}`);
+  }
+});
+
+Deno.test("the online softmax kernel: peaked rows, −∞ entries, a row of −∞ then finite, rescaling across passes", () => {
+  const sm = new OnlineSoftmax(2); // two threads even on a one-core machine
+  const rows = 20, stride = 8;
+  let block = sm.reserve(rows, stride);
+  block.max.fill(-Infinity);
+  block.norm.fill(0);
+  const first = [
+    [0, 1, 2, 3, -Infinity, -Infinity, -Infinity, -Infinity],
+    [1000, 0, -Infinity, 0, 0, 0, 0, 0], // peaked: exp(−1000β) underflows to 0
+    new Array(8).fill(-Infinity), // nothing finite yet
+  ];
+  for (let r = 0; r < rows; r++) block.scores.set(first[r % 3], r * stride);
+  sm.run(rows, stride, 1);
+  block = sm.reserve(rows, stride);
+  for (let r = 0; r < rows; r++) block.scores.set([5, 5, 5, 5, 5, 5, 5, 5], r * stride);
+  sm.run(rows, stride, 1);
+  // Compare ℓ·exp(m) with the sum of exp over both passes, computed in f64.
+  for (let r = 0; r < rows; r++) {
+    const all = [...first[r % 3], ...new Array(8).fill(5)];
+    const top = Math.max(...all);
+    const want = all.reduce((s, v) => s + Math.exp(v - top), 0);
+    assert.equal(block.max[r], top, `row ${r} max`);
+    assert.ok(Math.abs(block.norm[r] - want) <= 1e-6 * want, `row ${r}: ℓ=${block.norm[r]} want ${want}`);
+  }
+  assert.throws(() => sm.reserve(1, 6), /stride=6/);
+});
+
+Deno.test("the embedded WebAssembly binary matches its .wat source", async () => {
+  const { code } = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", new URL("../../lib/backend/wasm/build.ts", import.meta.url).pathname, "--check"],
+  }).output();
+  assert.equal(code, 0, "run deno run -A lib/backend/wasm/build.ts");
 });

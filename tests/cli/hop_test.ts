@@ -72,3 +72,41 @@ Deno.test("hop retrieve fails with a clear message on NaN patterns, negative bet
   }
   assert.equal((await hop("nope")).code, 2);
 });
+
+Deno.test("HOPFIELD_BACKEND=cpu, blas and webgpu make hop retrieve print the same states within 1e-4", async () => {
+  const prng = (s: number) => () => (s = (s * 16807) % 2147483647) / 2147483647 - 0.5;
+  const r = prng(7);
+  const X = Array.from({ length: 30 }, () => Array.from({ length: 6 }, r));
+  const patterns = await tmpJson(X),
+    queries = await tmpJson(X.slice(0, 4).map((x) => x.map((v) => v + 0.05)));
+  const states: Record<string, number[][]> = {};
+  for (const backend of ["cpu", "blas", "webgpu"]) {
+    const out = await new Deno.Command(Deno.execPath(), {
+      args: [
+        "run",
+        "-A",
+        `${ROOT}lib/cli/hop.ts`,
+        "retrieve",
+        "--patterns",
+        patterns,
+        "--queries",
+        queries,
+        "--beta",
+        "8",
+      ],
+      env: { HOPFIELD_BACKEND: backend },
+    }).output();
+    assert.equal(out.code, 0, new TextDecoder().decode(out.stderr));
+    const json = JSON.parse(new TextDecoder().decode(out.stdout));
+    assert.match(json.backend, new RegExp(`^${backend}`));
+    states[backend] = json.states;
+  }
+  for (const backend of ["blas", "webgpu"]) {
+    states[backend].flat().forEach((v, i) => {
+      assert.ok(
+        Math.abs(v - states.cpu.flat()[i]) < 1e-4,
+        `${backend} entry ${i}: ${v} vs ${states.cpu.flat()[i]}`,
+      );
+    });
+  }
+});

@@ -28,7 +28,8 @@ Deno.test("energy_landscape figure matches its snapshot", async () => {
 });
 
 Deno.test("mnist_retrieval figures match their snapshots", async () => {
-  const data = runMnistRetrieval({
+  const data = await runMnistRetrieval({
+    backend: "cpu",
     n: 30,
     queries: 2,
     examples: 2,
@@ -55,7 +56,7 @@ Deno.test("one_step_error figure matches its snapshot", async () => {
 });
 
 Deno.test("fixed_point_kinds figure matches its snapshot", async () => {
-  const data = runFixedPointKinds({ n: 20, queries: 4, betas: [1, 100], maxSteps: 50 });
+  const data = await runFixedPointKinds({ n: 20, queries: 4, betas: [1, 100], maxSteps: 50, backend: "cpu" });
   await assertSvgSnapshot("fixed_point_kinds", fixedPointKindsFigure(data).svg);
 });
 

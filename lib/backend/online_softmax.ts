@@ -1,0 +1,150 @@
+/**
+ * The streaming softmax between the two matrix products of the `blas` backend, in WebAssembly SIMD on every
+ * core. Scores arrive in blocks (a block of queries × a chunk of patterns, written there by `sgemm`); each
+ * block is turned into `exp(β(s − m))` in place while it is still in cache, with the running maximum `m`,
+ * normaliser `ℓ` and rescale factor `α` of each row kept beside it (Milakov & Gimelshein 2018). The rows of a
+ * block are split between the calling thread and `cores − 1` worker threads, which wait on shared memory
+ * (`Atomics.wait`) so a call is synchronous and costs a few microseconds.
+ *
+ * The kernel source is `wasm/softmax.wat`; `wasm/build.ts` compiles it into `wasm/softmax_wasm.ts`.
+ *
+ * @module
+ */
+import { Worker } from "node:worker_threads";
+import { decodeBase64 } from "./wasm/base64.ts";
+import { SOFTMAX_WASM } from "./wasm/softmax_wasm.ts";
+
+const PAGE = 65536;
+/** Largest shared memory (1 GiB); the score block itself stays near a few MB. */
+const MAX_PAGES = 16384;
+/** Control words per worker: [job, done, s, r0, r1, stride, m, l, a, k(f32)]. */
+const CTRL = 16;
+
+interface Kernel {
+  softmax_rows(
+    s: number,
+    r0: number,
+    r1: number,
+    stride: number,
+    k: number,
+    m: number,
+    l: number,
+    a: number,
+  ): void;
+}
+
+/** Views of one block in the shared memory (valid until the next `reserve`). */
+export interface SoftmaxBlock {
+  /** rows × stride scores (f32), row-major; `stride` is a multiple of 4. */
+  scores: Float32Array;
+  /** Running row maxima m (start at −∞). */
+  max: Float32Array;
+  /** Running normalisers ℓ = Σ exp(β(s − m)) (start at 0). */
+  norm: Float32Array;
+  /** Factors α = exp(β(m_old − m_new)) of the last pass: earlier output rows must be multiplied by them. */
+  alpha: Float32Array;
+}
+
+/**
+ * A multi-threaded online-softmax kernel over one shared WebAssembly memory.
+ *
+ * @example
+ * ```ts
+ * import { OnlineSoftmax } from "./online_softmax.ts";
+ * import assert from "node:assert/strict";
+ * const sm = OnlineSoftmax.shared();
+ * const b = sm.reserve(1, 4);
+ * b.scores.set([0, Math.log(3), -Infinity, 0]);
+ * b.max.fill(-Infinity); b.norm.fill(0);
+ * sm.run(1, 4, 1);
+ * assert.ok(Math.abs(b.scores[1] - 1) < 1e-6 && b.scores[2] === 0);
+ * assert.ok(Math.abs(b.norm[0] - (1 / 3 + 1 + 1 / 3)) < 1e-6);
+ * ```
+ */
+export class OnlineSoftmax {
+  static #shared: OnlineSoftmax | undefined;
+
+  /** The process-wide instance (threads = `navigator.hardwareConcurrency`, at most 16). */
+  static shared(): OnlineSoftmax {
+    return OnlineSoftmax.#shared ??= new OnlineSoftmax(Math.min(16, navigator.hardwareConcurrency || 1));
+  }
+
+  readonly threads: number;
+  readonly #memory: WebAssembly.Memory;
+  readonly #kernel: Kernel;
+  readonly #ctrl: Int32Array[] = [];
+  #rowsCap = 0;
+  #offsets = { m: 0, l: 0, a: 0, s: 0 };
+  #seq = 0;
+
+  /** Compiles the kernel and starts `threads − 1` workers. */
+  constructor(threads: number) {
+    if (!Number.isInteger(threads) || threads < 1) {
+      throw new RangeError(
+        `Cannot start the softmax kernel: threads must be a positive integer: threads=${threads}`,
+      );
+    }
+    this.threads = threads;
+    const module = new WebAssembly.Module(decodeBase64(SOFTMAX_WASM));
+    this.#memory = new WebAssembly.Memory({ initial: 1, maximum: MAX_PAGES, shared: true });
+    this.#kernel = new WebAssembly.Instance(module, { env: { memory: this.#memory } })
+      .exports as unknown as Kernel;
+    for (let t = 1; t < threads; t++) {
+      const ctrl = new Int32Array(new SharedArrayBuffer(CTRL * 4));
+      const worker = new Worker(new URL("./online_softmax_worker.ts", import.meta.url));
+      worker.unref(); // idle workers must not keep the process alive
+      worker.postMessage({ module, memory: this.#memory, ctrl: ctrl.buffer });
+      this.#ctrl.push(ctrl);
+    }
+  }
+
+  /** Makes room for a `rows × stride` block and returns fresh views of it. */
+  reserve(rows: number, stride: number): SoftmaxBlock {
+    if (stride % 4 !== 0) {
+      throw new RangeError(`Cannot reserve a score block: stride must be a multiple of 4: stride=${stride}`);
+    }
+    const cap = Math.max(rows, this.#rowsCap);
+    const m = 64, l = m + 4 * cap, a = l + 4 * cap, s = Math.ceil((a + 4 * cap) / 64) * 64;
+    const bytes = s + 4 * rows * stride;
+    const have = this.#memory.buffer.byteLength;
+    if (bytes > have) {
+      const pages = Math.ceil((bytes - have) / PAGE);
+      if (have / PAGE + pages > MAX_PAGES) {
+        throw new RangeError(
+          `Cannot reserve a score block: ${rows} × ${stride} floats exceed ${MAX_PAGES * PAGE} bytes`,
+        );
+      }
+      this.#memory.grow(pages);
+    }
+    this.#rowsCap = cap;
+    this.#offsets = { m, l, a, s };
+    const buf = this.#memory.buffer;
+    return {
+      scores: new Float32Array(buf, s, rows * stride),
+      max: new Float32Array(buf, m, rows),
+      norm: new Float32Array(buf, l, rows),
+      alpha: new Float32Array(buf, a, rows),
+    };
+  }
+
+  /** One online-softmax pass with `k = β·log₂e` over the first `rows` rows of the reserved block. */
+  run(rows: number, stride: number, beta: number): void {
+    const k = beta * Math.LOG2E, o = this.#offsets;
+    const parts = Math.min(this.threads, Math.ceil(rows / 8));
+    const per = Math.ceil(rows / parts);
+    const seq = ++this.#seq;
+    for (let t = 1; t < parts; t++) {
+      const c = this.#ctrl[t - 1];
+      c[2] = o.s, c[3] = t * per, c[4] = Math.min(rows, (t + 1) * per), c[5] = stride;
+      c[6] = o.m, c[7] = o.l, c[8] = o.a;
+      new Float32Array(c.buffer)[9] = k;
+      Atomics.store(c, 0, seq);
+      Atomics.notify(c, 0);
+    }
+    this.#kernel.softmax_rows(o.s, 0, Math.min(rows, per), stride, k, o.m, o.l, o.a);
+    for (let t = 1; t < parts; t++) {
+      const c = this.#ctrl[t - 1];
+      for (let done = Atomics.load(c, 1); done !== seq; done = Atomics.load(c, 1)) Atomics.wait(c, 1, done);
+    }
+  }
+}

@@ -1,0 +1,97 @@
+// WebGPU against the cpu reference. CI installs mesa-vulkan-drivers, so an adapter (lavapipe) must exist there:
+// a missing adapter fails these tests rather than skipping them. Sizes stay small: lavapipe is slow.
+import assert from "node:assert/strict";
+import { cpuBackend, webgpuBackend } from "../../lib/backend/mod.ts";
+import { GpuContext, GpuRetrieval } from "../../lib/backend/webgpu.ts";
+import { sphere } from "../../lib/data/synthetic.ts";
+import { fromRows } from "../../lib/linalg/matrix.ts";
+import { createPrng } from "../../lib/linalg/prng.ts";
+import { separate } from "../../lib/maps/mod.ts";
+import { assertAllClose } from "../helpers.ts";
+
+const TOL = 1e-4; // f32 on the device against the Float64 reference, relative to the largest entry
+const gpu = await webgpuBackend({ allowFallback: true });
+// A context with a 4 KiB binding limit: 300 patterns of 8 floats split into 3 chunks, 3 queries per block.
+const tinyContext = await GpuContext.create({ allowFallback: true, limits: { maxBindingBytes: 4096 } });
+
+function problem(seed: number, n: number, b: number, d: number) {
+  const prng = createPrng(seed);
+  return { X: sphere(n, d, { radius: 2, prng }), Q: sphere(b, d, { radius: 2, prng }) };
+}
+
+Deno.test("a WebGPU adapter exists (CI: mesa-vulkan-drivers)", () => {
+  assert.ok(gpu, "no WebGPU adapter: install mesa-vulkan-drivers");
+  assert.equal(gpu.name, "webgpu");
+});
+
+Deno.test("webgpu step agrees with cpu for softmax, sparsemax, entmax15 and entmax(1.3)", async () => {
+  const { X, Q } = problem(1, 70, 21, 12);
+  for (
+    const o of [
+      { beta: 1.5 },
+      { beta: 40 },
+      { beta: 3, kind: "sparsemax" as const },
+      { beta: 3, kind: "entmax15" as const },
+      { beta: 3, kind: "entmax" as const, alpha: 1.3 },
+    ]
+  ) {
+    const ref = await cpuBackend.step(X, Q, o);
+    const got = await gpu!.step(X, Q, o);
+    assertAllClose(got.states.data, ref.states.data, TOL * 4, `states ${JSON.stringify(o)}`);
+    assertAllClose(
+      got.probabilities!.data,
+      ref.probabilities!.data,
+      TOL * 4,
+      `probabilities ${JSON.stringify(o)}`,
+    );
+  }
+});
+
+Deno.test("webgpu row maps: peaked rows and −∞ entries give exact zeros", async () => {
+  const run = new GpuRetrieval((await GpuContext.create({ allowFallback: true }))!);
+  const rows = [[0, 1, -Infinity, 2], [1000, 0, 0, -Infinity], [0.5, 0.5, 0.5, 0.5]];
+  for (const kind of ["softmax", "sparsemax", "entmax15"] as const) {
+    const p = await run.mapRows(fromRows(rows), { kind, beta: 1 });
+    rows.forEach((r, i) => {
+      const want = separate(r.map((v) => (Number.isFinite(v) ? v : -1e30)), { kind, beta: 1 });
+      assertAllClose(p.data.subarray(i * 4, i * 4 + 4), want, TOL, `${kind} row ${i}`);
+    });
+    assert.equal(p.data[2], 0, `${kind}: −∞ gives exactly 0`);
+    assert.equal(p.data[7], 0, `${kind}: −∞ gives exactly 0`);
+    assert.equal(p.data[5], 0, `${kind}: a peaked row gives exactly 0 elsewhere`);
+  }
+});
+
+Deno.test("webgpu splits problems larger than the binding limit into pattern chunks and query blocks", async () => {
+  assert.ok(tinyContext);
+  assert.equal(tinyContext.limits.maxBindingBytes, 4096);
+  const run = new GpuRetrieval(tinyContext);
+  const { X, Q } = problem(2, 300, 10, 8);
+  const ref = await cpuBackend.step(X, Q, { beta: 2 });
+  const got = await run.iterate(X, Q, { beta: 2 }, 1, true);
+  assertAllClose(got.states.data, ref.states.data, TOL, "states");
+  assertAllClose(got.probabilities!.data, ref.probabilities!.data, TOL, "probabilities");
+});
+
+Deno.test("webgpu fused multi-step retrieval (one submit, no readback between steps) agrees with cpu", async () => {
+  const { X, Q } = problem(3, 50, 9, 10);
+  for (const o of [{ beta: 4 }, { beta: 6, kind: "sparsemax" as const }]) {
+    const ref = await cpuBackend.iterate(X, Q, o, 6);
+    const got = await gpu!.iterate(X, Q, o, 6);
+    assertAllClose(got.states.data, ref.states.data, TOL * 4, JSON.stringify(o));
+    const chunked = await new GpuRetrieval(tinyContext!).iterate(X, Q, o, 6);
+    assertAllClose(chunked.states.data, ref.states.data, TOL * 4, `chunked ${JSON.stringify(o)}`);
+  }
+});
+
+Deno.test("webgpu energies on a grid of states agree with the Float64 energy", async () => {
+  const { X } = problem(4, 40, 1, 2);
+  const grid = fromRows(
+    Array.from({ length: 49 }, (_, i) => [(i % 7) / 2 - 1.5, Math.floor(i / 7) / 2 - 1.5]),
+  );
+  const ref = await cpuBackend.energies(X, grid, { beta: 3 });
+  const got = await gpu!.energies(X, grid, { beta: 3 });
+  assertAllClose(got, ref, TOL * 10);
+  const chunked = await new GpuRetrieval(tinyContext!).energies(X, grid, { beta: 3 });
+  assertAllClose(chunked, ref, TOL * 10);
+});
