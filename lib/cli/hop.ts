@@ -10,6 +10,7 @@ import { retrieveOn } from "../backend/retrieve.ts";
 import { fromRows, type Matrix, toRows } from "../linalg/matrix.ts";
 import { MAP_KINDS, type MapKind, separate } from "../maps/mod.ts";
 import { storageBound } from "../theory/capacity.ts";
+import { phaseThresholds } from "../theory/phase.ts";
 import { Flags, parseArgs } from "./args.ts";
 
 /** A command: its flags and what it prints. */
@@ -127,6 +128,20 @@ export const COMMANDS: Record<string, Command> = {
         backend: backendFlag(f, "bench", "auto"),
         repeat: f.integer("repeat", 5),
       });
+    },
+  },
+  phase: {
+    summary:
+      "phase thresholds of N equidistant patterns (Koulischer et al. 2023): {K_sn, K_t, K_spin, beta_sn, beta_t, beta_spin, beta_c}",
+    flags: ["n", "radius", "cos"],
+    run(f) {
+      const n = f.number("n");
+      const t = phaseThresholds(n, {
+        radius: f.number("radius", 1),
+        cosine: f.has("cos") ? f.number("cos") : undefined,
+      });
+      const { K_sn, K_t, K_spin, beta_sn, beta_t, beta_spin, beta_c } = t;
+      return { K_sn, K_t, K_spin, beta_sn, beta_t, beta_spin, beta_c };
     },
   },
   "storage-bound": {

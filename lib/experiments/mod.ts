@@ -5,3 +5,4 @@ export * from "./landscape.ts";
 export * from "./mnist_retrieval.ts";
 export * from "./one_step.ts";
 export * from "./scale.ts";
+export * from "./phase_transition.ts";

@@ -1,3 +1,5 @@
 /** Dense matrices, seeded generators. @module */
 export * from "./matrix.ts";
 export * from "./prng.ts";
+export * from "./solve.ts";
+export * from "./grid.ts";

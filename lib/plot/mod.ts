@@ -50,7 +50,8 @@ export interface Panel {
 const dom = parseHTML("<!doctype html><html><body></body></html>") as unknown as { document: unknown };
 
 /**
- * Renders one Observable Plot panel with the theme (no global DOM: linkedom supplies `document`).
+ * Renders one Observable Plot panel with the theme (no global DOM: linkedom supplies `document`). A `title`
+ * is drawn in bold above the frame.
  *
  * @example
  * ```ts
@@ -63,8 +64,26 @@ const dom = parseHTML("<!doctype html><html><body></body></html>") as unknown as
  */
 export function panel(options: Plot.PlotOptions): Panel {
   const width = options.width ?? THEME.panelWidth, height = options.height ?? THEME.panelHeight;
+  // A panel title is drawn as a text mark above the frame (Plot's own title wraps the SVG in HTML).
+  const { title, ...rest } = options;
+  // With a title on top, the y label goes beside the axis (centred, rotated) so the two do not collide.
+  const heading = title === undefined ? {} : {
+    marginTop: Math.max(40, (options.marginTop as number | undefined) ?? 0),
+    marginLeft: Math.max(56, (options.marginLeft as number | undefined) ?? 0),
+    y: { labelAnchor: "center" as const, ...(options.y ?? {}) },
+    marks: [
+      ...(options.marks ?? []),
+      Plot.text([String(title)], {
+        frameAnchor: "top",
+        dy: -38,
+        fontWeight: "bold",
+        fontSize: THEME.fontSize,
+      }),
+    ],
+  };
   const el = Plot.plot({
-    ...options,
+    ...rest,
+    ...heading,
     width,
     height,
     document: dom.document as Plot.PlotOptions["document"],
@@ -140,6 +159,7 @@ export function compose(name: string, panels: Panel[], options: ComposeOptions =
     (_, r) => Math.max(...panels.slice(r * columns, (r + 1) * columns).map((p) => p.height)),
   );
   const pad = 12;
+  const width = pad * 2 + colWidths.reduce((s, w) => s + w, 0);
   let top = pad;
   const parts: string[] = [];
   if (options.title) {
@@ -155,9 +175,11 @@ export function compose(name: string, panels: Panel[], options: ComposeOptions =
     top += 14;
     let x = pad;
     for (const { label, color } of options.legend) {
+      const itemWidth = 28 + 6.5 * label.length;
+      if (x > pad && x + itemWidth > width - pad) [x, top] = [pad, top + 18]; // wrap onto a new line
       parts.push(`<rect x="${x}" y="${top - 10}" width="12" height="12" fill="${escapeXml(color)}"/>`);
       parts.push(`<text x="${x + 16}" y="${top}" font-size="${THEME.fontSize}">${escapeXml(label)}</text>`);
-      x += 28 + 6.5 * label.length;
+      x += itemWidth;
     }
     top += 6;
   }
@@ -170,12 +192,19 @@ export function compose(name: string, panels: Panel[], options: ComposeOptions =
   });
   let height = y + rowHeights[rows - 1] + pad;
   if (options.note) {
-    height += 10;
-    parts.push(
-      `<text x="${pad}" y="${height - pad}" font-size="9" fill="#666">${escapeXml(options.note)}</text>`,
-    );
+    // Wrap at word boundaries to the figure's width (≈ 5.3 px per character at 9 px).
+    const perLine = Math.max(20, Math.floor((width - 2 * pad) / 5.3));
+    const lines: string[] = [];
+    for (const word of options.note.split(" ")) {
+      const last = lines.length - 1;
+      if (last >= 0 && lines[last].length + 1 + word.length <= perLine) lines[last] += ` ${word}`;
+      else lines.push(word);
+    }
+    for (const line of lines) {
+      height += 12;
+      parts.push(`<text x="${pad}" y="${height - pad}" font-size="9" fill="#666">${escapeXml(line)}</text>`);
+    }
   }
-  const width = pad * 2 + colWidths.reduce((s, w) => s + w, 0);
   const svg =
     `<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="${width}" ` +
     `height="${height}" viewBox="0 0 ${width} ${height}" font-family="${THEME.font}">` +

@@ -2,3 +2,5 @@
 export * from "./capacity.ts";
 export * from "./lambert_w.ts";
 export * from "./separation.ts";
+export * from "./phase.ts";
+export * from "./phase_data.ts";

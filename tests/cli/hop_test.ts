@@ -110,3 +110,22 @@ Deno.test("HOPFIELD_BACKEND=cpu, blas and webgpu make hop retrieve print the sam
     });
   }
 });
+
+Deno.test("hop phase --n 10 prints the thresholds; bad N, radius and cosine fail with the flag named", async () => {
+  const r = JSON.parse((await hop("phase", "--n", "10")).out);
+  assert.deepEqual(Object.keys(r), ["K_sn", "K_t", "K_spin", "beta_sn", "beta_t", "beta_spin", "beta_c"]);
+  assert.equal(r.beta_spin, 9);
+  assert.ok(Math.abs(r.beta_sn - 4.1038) < 1e-4 && r.beta_c === r.beta_t);
+  for (
+    const [args, re] of [
+      [["--n", "1"], /N=1/],
+      [["--n", "2.5"], /N=2.5/],
+      [["--n", "5", "--radius", "0"], /radius=0/],
+      [["--n", "5", "--cos=-0.5"], /cosine=-0.5/],
+    ] as [string[], RegExp][]
+  ) {
+    const e = await hop("phase", ...args);
+    assert.notEqual(e.code, 0);
+    assert.match(e.err, re);
+  }
+});

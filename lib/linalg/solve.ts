@@ -1,0 +1,52 @@
+/**
+ * Dense linear solve by Gaussian elimination with partial pivoting (Golub & Van Loan, Alg. 3.4.1).
+ *
+ * @module
+ */
+import type { Matrix } from "./matrix.ts";
+
+/**
+ * Solves `A x = b` for square A (n × n), b of length n. Throws when A is singular to working precision.
+ *
+ * @example
+ * ```ts
+ * import { solve } from "./solve.ts";
+ * import { fromRows } from "./matrix.ts";
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(Array.from(solve(fromRows([[2, 1], [1, 3]]), [3, 5])), [0.8, 1.4]);
+ * ```
+ */
+export function solve(A: Matrix, b: ArrayLike<number>): Float64Array {
+  const n = A.rows;
+  if (A.cols !== n || b.length !== n) {
+    throw new RangeError(
+      `Cannot solve: A must be square and b match it: A=${A.rows}×${A.cols}, b=${b.length}`,
+    );
+  }
+  const a = A.data.slice(), x = Float64Array.from(b);
+  let scale = 0;
+  for (const v of a) scale = Math.max(scale, Math.abs(v));
+  for (let k = 0; k < n; k++) {
+    let piv = k;
+    for (let i = k + 1; i < n; i++) if (Math.abs(a[i * n + k]) > Math.abs(a[piv * n + k])) piv = i;
+    if (Math.abs(a[piv * n + k]) <= 1e-14 * scale) {
+      throw new RangeError(`Cannot solve: A is singular (column ${k})`);
+    }
+    if (piv !== k) {
+      for (let j = 0; j < n; j++) [a[k * n + j], a[piv * n + j]] = [a[piv * n + j], a[k * n + j]];
+      [x[k], x[piv]] = [x[piv], x[k]];
+    }
+    for (let i = k + 1; i < n; i++) {
+      const f = a[i * n + k] / a[k * n + k];
+      if (f === 0) continue;
+      for (let j = k; j < n; j++) a[i * n + j] -= f * a[k * n + j];
+      x[i] -= f * x[k];
+    }
+  }
+  for (let i = n - 1; i >= 0; i--) {
+    let s = x[i];
+    for (let j = i + 1; j < n; j++) s -= a[i * n + j] * x[j];
+    x[i] = s / a[i * n + i];
+  }
+  return x;
+}

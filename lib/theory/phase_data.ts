@@ -1,0 +1,188 @@
+/**
+ * The phase transition for arbitrary pattern sets (e.g. MNIST), where the equidistant closed forms do not
+ * apply: the data-dependent instability of the global fixed point and a β_eff estimate from the patterns'
+ * separation (shared/papers §2.6).
+ *
+ * Everything is computed in the N-dimensional coefficient space: after one update every state is `ξ = Xᵀp`
+ * with p on the simplex, the scores are `Gp` (G = XXᵀ, the N × N Gram matrix), and the fixed-point equation
+ * is `p = softmax(βGp)`. The Jacobian of the update at ξ is `β Xᵀ(diag p − ppᵀ)X`; its non-zero eigenvalues are
+ * those of `β (diag p − ppᵀ) G`, all real and ≥ 0.
+ *
+ * @module
+ */
+import { columnMeans, matmulT, type Matrix } from "../linalg/matrix.ts";
+import { softmax } from "../maps/softmax.ts";
+import { solve } from "../linalg/solve.ts";
+
+/**
+ * `Δ̄ = mean_{i≠j} ‖xᵢ − xⱼ‖² / 2`, the mean half squared distance; for equidistant patterns it is
+ * `r²(1 − c)`, the Δ of `phase.ts`, so `β·Δ̄` generalises `K = β r²(1−c)`. Shapes: patterns N × d (N ≥ 2).
+ *
+ * @example
+ * ```ts
+ * import { meanSeparation } from "./phase_data.ts";
+ * import { equidistant } from "../data/synthetic.ts";
+ * import assert from "node:assert/strict";
+ * assert.ok(Math.abs(meanSeparation(equidistant(6, { cosine: 0.2, radius: 2 })) - 4 * 0.8) < 1e-12);
+ * ```
+ */
+export function meanSeparation(patterns: Matrix): number {
+  const n = patterns.rows, d = patterns.cols;
+  if (n < 2) throw new RangeError(`Cannot compute the mean separation: need N ≥ 2 patterns: N=${n}`);
+  // Σ_{i,j} ‖xᵢ − xⱼ‖² = 2N Σ‖xᵢ − x̄‖², so the mean over i ≠ j of half of it is N/(N−1) · tr Cov_u.
+  const mean = columnMeans(patterns);
+  let ss = 0;
+  for (let i = 0; i < n; i++) for (let k = 0; k < d; k++) ss += (patterns.data[i * d + k] - mean[k]) ** 2;
+  return ss / (n - 1);
+}
+
+/** Largest eigenvalue of `A·B` for symmetric PSD A and B given as `v ↦ ABv` (power iteration, Rayleigh). */
+function topEigenvalue(apply: (v: Float64Array) => Float64Array, n: number, tol = 1e-14): number {
+  let v = new Float64Array(n).map((_, i) => 1 + Math.sin(1 + i)); // fixed start: deterministic
+  let lambda = 0;
+  for (let it = 0; it < 50000; it++) {
+    const w = apply(v);
+    let num = 0, den = 0;
+    for (let i = 0; i < n; i++) [num, den] = [num + w[i] * v[i], den + v[i] * v[i]];
+    const next = num / den;
+    const size = Math.hypot(...w);
+    if (size === 0) return 0;
+    v = w.map((x) => x / size);
+    if (Math.abs(next - lambda) <= tol * Math.abs(next)) return next;
+    lambda = next;
+  }
+  return lambda;
+}
+
+/** `β (diag p − ppᵀ) G v`. */
+function jacobianApply(G: Matrix, p: Float64Array, beta: number): (v: Float64Array) => Float64Array {
+  const n = p.length;
+  return (v) => {
+    const gv = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      let s = 0;
+      for (let j = 0; j < n; j++) s += G.data[i * n + j] * v[j];
+      gv[i] = s;
+    }
+    let pg = 0;
+    for (let i = 0; i < n; i++) pg += p[i] * gv[i];
+    return gv.map((x, i) => beta * p[i] * (x - pg));
+  };
+}
+
+/** The fixed point `p = softmax(βGp)` by Newton's method from `start` (used for continuation along a branch). */
+function newtonFixedPoint(
+  G: Matrix,
+  beta: number,
+  start: Float64Array,
+): { p: Float64Array; converged: boolean } {
+  const n = start.length;
+  let p = start.slice();
+  for (let it = 0; it < 100; it++) {
+    const z = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      let s = 0;
+      for (let j = 0; j < n; j++) s += G.data[i * n + j] * p[j];
+      z[i] = beta * s;
+    }
+    const q = softmax(z);
+    const residual = p.map((x, i) => x - q[i]);
+    const size = Math.hypot(...residual);
+    if (size <= 1e-15) return { p, converged: true };
+    // h(p) = p − softmax(βGp); h'(p) = I − β (diag q − qqᵀ) G.
+    // (diag q − qqᵀ)G = diag(q)G − q(qᵀG): O(N²).
+    const qG = new Float64Array(n);
+    for (let k = 0; k < n; k++) for (let j = 0; j < n; j++) qG[j] += q[k] * G.data[k * n + j];
+    const J = { rows: n, cols: n, data: new Float64Array(n * n) };
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j < n; j++) {
+        J.data[i * n + j] = (i === j ? 1 : 0) - beta * q[i] * (G.data[i * n + j] - qG[j]);
+      }
+    }
+    const step = solve(J, residual);
+    p = p.map((x, i) => x - step[i]);
+    if (Math.hypot(...step) <= 1e-15) return { p, converged: true };
+  }
+  return { p, converged: false };
+}
+
+/** Where the global fixed point of a pattern set loses stability. */
+export interface GlobalThreshold {
+  /** β at which the largest Jacobian eigenvalue at the global fixed point reaches 1. */
+  beta: number;
+  /** `λ_max` of the uniform-weight covariance `Cov_u[x]`; `1/λ_max` is the threshold for centred data. */
+  lambdaMax: number;
+  /** Whether the patterns' mean is 0 (then `beta = 1/λ_max` exactly). */
+  centred: boolean;
+  /**
+   * Whether the global branch lost stability below `betaMax`. For uncentred data it can instead deform
+   * continuously into pattern-dominated states (an imperfect bifurcation); then `beta` is `Infinity`.
+   */
+  found: boolean;
+}
+
+/**
+ * The data-dependent stability threshold of the global fixed point. For centred data (mean 0) the global fixed
+ * point is ξ = 0 with Jacobian `β Cov_u[x]`, so `β = 1/λ_max(Cov_u)`. Otherwise the global branch is followed
+ * from β = 0 (p uniform) by Newton continuation in coefficient space (steps of 3% near instability), and the β where the largest
+ * Jacobian eigenvalue reaches 1 (or the branch folds) is located by bisection to relative width `tol`
+ * (default 1e-10). If that does not happen below `betaMax` (default 30/λ_max), `found` is false.
+ * Shapes: patterns N × d.
+ *
+ * @example
+ * ```ts
+ * import { globalThreshold } from "./phase_data.ts";
+ * import { equidistant } from "../data/synthetic.ts";
+ * import assert from "node:assert/strict";
+ * assert.ok(Math.abs(globalThreshold(equidistant(10)).beta - 9) < 1e-9); // centred simplex: N − 1
+ * assert.ok(Math.abs(globalThreshold(equidistant(4, { cosine: 0 })).beta - 4) < 1e-8); // orthonormal: N
+ * ```
+ */
+export function globalThreshold(
+  patterns: Matrix,
+  options: { tol?: number; betaMax?: number } = {},
+): GlobalThreshold {
+  const n = patterns.rows, d = patterns.cols, tol = options.tol ?? 1e-10;
+  if (n < 2) throw new RangeError(`Cannot locate the global threshold: need N ≥ 2 patterns: N=${n}`);
+  const mean = columnMeans(patterns);
+  const centredRows = patterns.data.map((v, k) => v - mean[k % d]);
+  const C = matmulT({ rows: n, cols: d, data: centredRows }, { rows: n, cols: d, data: centredRows });
+  // Nonzero eigenvalues of Cov_u = Xcᵀ Xc / N equal those of the centred Gram matrix / N.
+  const lambdaMax = topEigenvalue((v) => {
+    const out = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      let s = 0;
+      for (let j = 0; j < n; j++) s += C.data[i * n + j] * v[j];
+      out[i] = s / n;
+    }
+    return out;
+  }, n);
+  const scale = Math.max(
+    ...Array.from({ length: n }, (_, i) => Math.hypot(...patterns.data.subarray(i * d, (i + 1) * d))),
+  );
+  const centred = Math.hypot(...mean) <= 1e-12 * scale;
+  if (centred) return { beta: 1 / lambdaMax, lambdaMax, centred, found: true };
+  const betaMax = options.betaMax ?? 30 / lambdaMax;
+  const G = matmulT(patterns, patterns);
+  // 1e-12 decides ρ ≥ 1 far more finely than the bisection needs, at a fraction of the power iterations.
+  const radius = (beta: number, p: Float64Array) => topEigenvalue(jacobianApply(G, p, beta), n, 1e-12);
+  // March up the global branch in small steps (so Newton stays on it) until it is unstable, then bisect.
+  let lo = 0, pLo: Float64Array = new Float64Array(n).fill(1 / n);
+  let hi = 0.25 / lambdaMax;
+  for (;;) {
+    if (hi > betaMax) return { beta: Infinity, lambdaMax, centred, found: false };
+    const r = newtonFixedPoint(G, hi, pLo);
+    if (!r.converged) break; // Newton fails at a fold: the branch ends there
+    const rho = radius(hi, r.p);
+    if (rho >= 1) break;
+    [lo, pLo] = [hi, r.p];
+    hi *= rho < 0.5 ? 1.2 : 1.03; // long strides while far from instability
+  }
+  while (hi - lo > tol * hi) {
+    const mid = 0.5 * (lo + hi);
+    const r = newtonFixedPoint(G, mid, pLo);
+    if (r.converged && radius(mid, r.p) < 1) [lo, pLo] = [mid, r.p];
+    else hi = mid;
+  }
+  return { beta: 0.5 * (lo + hi), lambdaMax, centred, found: true };
+}
