@@ -11,6 +11,8 @@ import { fromRows, type Matrix, toRows } from "../linalg/matrix.ts";
 import { MAP_KINDS, type MapKind, separate } from "../maps/mod.ts";
 import { storageBound } from "../theory/capacity.ts";
 import { phaseThresholds } from "../theory/phase.ts";
+import { capacitySearch } from "../experiments/capacity.ts";
+import { CAPACITY_MODELS, type CapacityModelName, capacityProtocol } from "../experiments/storage_capacity.ts";
 import { Flags, parseArgs } from "./args.ts";
 
 /** A command: its flags and what it prints. */
@@ -142,6 +144,30 @@ export const COMMANDS: Record<string, Command> = {
       });
       const { K_sn, K_t, K_spin, beta_sn, beta_t, beta_spin, beta_c } = t;
       return { K_sn, K_t, K_spin, beta_sn, beta_t, beta_spin, beta_c };
+    },
+  },
+  capacity: {
+    summary:
+      "empirical capacity of one model at dimension d (protocols of notebook 02): {model, d, capacity, censored, evaluations}",
+    flags: ["model", "d", "n-max", "trials", "queries", "seed", "beta", "K", "backend"],
+    async run(f) {
+      const model = f.string("model");
+      if (!(CAPACITY_MODELS as readonly string[]).includes(model)) {
+        throw new RangeError(
+          `Cannot run capacity: --model must be one of ${CAPACITY_MODELS.join(", ")}: --model=${model}`,
+        );
+      }
+      const d = f.integer("d");
+      const protocol = capacityProtocol(model as CapacityModelName, d, {
+        trials: f.integer("trials", 3),
+        queries: f.integer("queries", 50),
+        seed: f.integer("seed", 1),
+        beta: f.has("beta") ? f.number("beta") : undefined,
+        K: f.has("K") ? f.number("K") : undefined,
+        backend: backendFlag(f, "capacity", "auto"),
+      });
+      const r = await capacitySearch(protocol, { nMax: f.integer("n-max", 65536) });
+      return { model, d, ...r };
     },
   },
   "storage-bound": {

@@ -6,3 +6,5 @@ export * from "./mnist_retrieval.ts";
 export * from "./one_step.ts";
 export * from "./scale.ts";
 export * from "./phase_transition.ts";
+export * from "./capacity.ts";
+export * from "./storage_capacity.ts";

@@ -5,3 +5,5 @@ export * from "./fixed_points.ts";
 export type { HopfieldOptions } from "./options.ts";
 export * from "./retrieve.ts";
 export * from "./update.ts";
+export * from "./classical.ts";
+export * from "./dense.ts";

@@ -131,12 +131,65 @@ export function dimensionForCapacity(
   return 1 + (branch === 0 ? lambertW0(x) : lambertWm1(x)) / a;
 }
 
-/** Classical and dense-memory capacity laws for comparison (Ramsauer et al. 2020, intro and App. A.1.6). */
+/** `(2k − 1)!! = 1·3·5···(2k − 1)`; 1 for k ≤ 0. */
+function doubleFactorialOdd(m: number): number {
+  let r = 1;
+  for (let k = m; k > 1; k -= 2) r *= k;
+  return r;
+}
+
+/** `I(a) = ½((1+a) ln(1+a) + (1−a) ln(1−a))`, the rate in Demircigil et al.'s Theorem (Ramsauer A10). */
+export function demircigilRate(a: number): number {
+  if (!(a >= 0 && a <= 1)) throw new RangeError(`Cannot compute I(a): a must be in [0, 1]: a=${a}`);
+  const t = (x: number) => (x === 0 ? 0 : x * Math.log(x));
+  return 0.5 * (t(1 + a) + t(1 - a));
+}
+
+/**
+ * Capacity laws of the earlier associative memories, as quoted by Ramsauer et al. 2020 (intro, App. A.1.6).
+ *
+ * @example
+ * ```ts
+ * import { classicalCapacity } from "./capacity.ts";
+ * import assert from "node:assert/strict";
+ * assert.ok(Math.abs(classicalCapacity.hebbian(4096) - 565.248) < 1e-9); // the blog's 0.14·64·64 ≈ 570
+ * assert.equal(classicalCapacity.polynomial(100, 2), classicalCapacity.hebbianErrorFree(100));
+ * ```
+ */
 export const classicalCapacity = {
-  /** Hopfield (1982) with small errors: ≈ 0.138 d. */
+  /** Hopfield (1982) with small errors: ≈ 0.138 d (Amit, Gutfreund & Sompolinsky 1985). */
   hebbian: (d: number): number => 0.138 * d,
-  /** Error-free classical retrieval: d / (2 ln d). */
+  /** Error-free classical retrieval: d / (2 ln d) (McEliece et al. 1987). */
   hebbianErrorFree: (d: number): number => d / (2 * Math.log(d)),
+  /** Krotov & Hopfield 2016, F(x) = xⁿ, error-free: d^{n−1} / (2 (2n−3)!! ln d). */
+  polynomial: (d: number, n: number): number =>
+    Math.pow(d, n - 1) / (2 * doubleFactorialOdd(2 * n - 3) * Math.log(d)),
   /** Demircigil et al. (2017), exponential interaction: 2^{d/2}. */
   exponential: (d: number): number => Math.pow(2, d / 2),
+  /**
+   * Demircigil et al. with a fraction ρ of flipped bits to correct (Ramsauer Thm A10): exp(α d) with
+   * α < I(1 − 2ρ)/2; this returns the limit exp(I(1 − 2ρ) d / 2).
+   */
+  exponentialCorrecting: (d: number, rho: number): number => Math.exp((demircigilRate(1 - 2 * rho) * d) / 2),
 };
+
+/**
+ * Theorems A3 and A4 of Ramsauer et al. 2020 (patterns placed by hand, β = 1): with norm M = 2√(d−1) (d ≥ 4)
+ * at least N = 2^{2(d−1)} patterns are stored; with M = 5√(d−1) (d ≥ 3), N = 2^{3(d−1)}.
+ *
+ * @example
+ * ```ts
+ * import { placedCapacity } from "./capacity.ts";
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(placedCapacity(5).A3, { n: 2 ** 8, M: 4 });
+ * ```
+ */
+export function placedCapacity(d: number): { A3: { n: number; M: number }; A4: { n: number; M: number } } {
+  if (!Number.isInteger(d) || d < 4) {
+    throw new RangeError(`Cannot evaluate Theorems A3/A4: d must be an integer ≥ 4: d=${d}`);
+  }
+  return {
+    A3: { n: 2 ** (2 * (d - 1)), M: 2 * Math.sqrt(d - 1) },
+    A4: { n: 2 ** (3 * (d - 1)), M: 5 * Math.sqrt(d - 1) },
+  };
+}

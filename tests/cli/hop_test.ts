@@ -129,3 +129,51 @@ Deno.test("hop phase --n 10 prints the thresholds; bad N, radius and cosine fail
     assert.match(e.err, re);
   }
 });
+
+Deno.test("with no BLAS library and no GPU, hop falls back to cpu and says so once", async () => {
+  const patterns = await tmpJson([[1, 0], [0, 1]]), queries = await tmpJson([[0.9, 0.1], [0.2, 0.8]]);
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "-A",
+      `${ROOT}lib/cli/hop.ts`,
+      "retrieve",
+      "--patterns",
+      patterns,
+      "--queries",
+      queries,
+      "--beta",
+      "4",
+      "--backend",
+      "auto",
+    ],
+    env: { HOPFIELD_BLAS: "/nonexistent/libblas.so" },
+  }).output();
+  assert.equal(out.code, 0);
+  assert.match(JSON.parse(new TextDecoder().decode(out.stdout)).backend, /^cpu/);
+  const err = new TextDecoder().decode(out.stderr);
+  assert.equal(err.match(/using the cpu backend/g)?.length, 1, err);
+});
+
+Deno.test("hop capacity prints a capacity search; unknown models fail with the flag named", async () => {
+  const r = JSON.parse(
+    (await hop(
+      "capacity",
+      "--model",
+      "classical",
+      "--d",
+      "40",
+      "--trials",
+      "1",
+      "--queries",
+      "10",
+      "--n-max",
+      "64",
+    )).out,
+  );
+  assert.equal(r.model, "classical");
+  assert.ok(r.capacity >= 1 && r.capacity < 40 && r.evaluations.length > 2);
+  const e = await hop("capacity", "--model", "hebb", "--d", "40");
+  assert.notEqual(e.code, 0);
+  assert.match(e.err, /--model=hebb/);
+});

@@ -1,0 +1,302 @@
+/**
+ * Notebook 02, figures `capacity_vs_dimension` and `capacity_modern`: measured storage capacity of the
+ * classical, polynomial, exponential and modern networks against d, with the theory beside it, and the modern
+ * network's capacity against β and against the pattern norm. The protocols are fixed here, in one place.
+ *
+ * @module
+ */
+import type { BackendName } from "../backend/mod.ts";
+import { compose, type Figure, panel, Plot, THEME } from "../plot/mod.ts";
+import { classicalCapacity, storageBound } from "../theory/capacity.ts";
+import { type CapacityProtocol, capacitySearch } from "./capacity.ts";
+
+/** The models of the dimension figure. */
+export const CAPACITY_MODELS = ["classical", "power3", "power4", "exponential", "modern"] as const;
+/** A model of the dimension figure. */
+export type CapacityModelName = typeof CAPACITY_MODELS[number];
+
+/** Human-readable names. */
+export const CAPACITY_LABELS: Record<CapacityModelName, string> = {
+  classical: "classical (Hebb)",
+  power3: "dense, F = x³",
+  power4: "dense, F = x⁴",
+  exponential: "dense, F = eˣ",
+  modern: "modern (β = 1, K = 3)",
+};
+
+/** Flip fraction of the dense networks' queries; the classical net starts at the pattern. */
+export const FLIP = 0.1;
+/** The modern network: patterns uniform on the sphere of radius K√(d−1) (Theorem 3's setting), β = 1. */
+export const MODERN = { K: 3, beta: 1, p: 0.001 };
+
+/**
+ * The protocol of each model at dimension d:
+ * - classical: ±1 patterns, queries = the stored patterns, retrieved if at most 2% of bits are wrong (the
+ *   retrieval states at 0.138 d carry ≈ 1.6% errors), for 90% of queries;
+ * - dense xⁿ and eˣ: ±1 patterns, 10% of bits flipped, retrieved exactly, for 90% of queries;
+ * - modern: sphere of radius M = K√(d−1), Gaussian noise of norm ≈ 0.8 M, retrieved if the final state is
+ *   within 10% of the pattern (relative), for 90% of queries.
+ */
+export function capacityProtocol(
+  model: CapacityModelName,
+  d: number,
+  options: {
+    trials: number;
+    queries: number;
+    seed: number;
+    backend?: BackendName;
+    beta?: number;
+    K?: number;
+  },
+): CapacityProtocol {
+  const common = {
+    d,
+    successProbability: 0.9,
+    trials: options.trials,
+    queries: options.queries,
+    seed: options.seed,
+  };
+  switch (model) {
+    case "classical":
+      return {
+        ...common,
+        model: { kind: "classical" },
+        distribution: "bipolar",
+        corruption: { kind: "none" },
+        criterion: { kind: "bits", fraction: 0.02 },
+      };
+    case "power3":
+    case "power4":
+      return {
+        ...common,
+        model: { kind: "dense", interaction: { kind: "power", n: model === "power3" ? 3 : 4 } },
+        distribution: "bipolar",
+        corruption: { kind: "flip", fraction: FLIP },
+        criterion: { kind: "exact" },
+      };
+    case "exponential":
+      return {
+        ...common,
+        model: { kind: "dense", interaction: { kind: "exp" } },
+        distribution: "bipolar",
+        corruption: { kind: "flip", fraction: FLIP },
+        criterion: { kind: "exact" },
+      };
+    case "modern": {
+      const M = (options.K ?? MODERN.K) * Math.sqrt(d - 1);
+      return {
+        ...common,
+        model: { kind: "modern", beta: options.beta ?? MODERN.beta },
+        distribution: "sphere",
+        radius: M,
+        corruption: { kind: "noise", sigma: (0.8 * M) / Math.sqrt(d) },
+        criterion: { kind: "relative", eps: 0.1 },
+        maxSteps: 20,
+        backend: options.backend,
+      };
+    }
+  }
+}
+
+/** Parameters of the dimension figure. */
+export interface CapacityVsDimensionParams {
+  /** The dimensions measured for each model. */
+  dims: Partial<Record<CapacityModelName, number[]>>;
+  /** Largest N tried (a capacity at the cap is censored: drawn as a lower bound). */
+  nMax: number;
+  trials: number;
+  queries: number;
+  seed: number;
+  backend?: BackendName;
+}
+
+/** Measured capacities and theory curves. */
+export interface CapacityVsDimensionData {
+  measured: { model: string; d: number; capacity: number; censored: boolean }[];
+  theory: { curve: string; model: string; d: number; n: number }[];
+  /** Classical capacity / d at each measured d. */
+  classicalRatios: { d: number; ratio: number }[];
+}
+
+/** Runs the capacity search for every model and dimension, and evaluates the theory on the same ranges. */
+export async function runCapacityVsDimension(
+  params: CapacityVsDimensionParams,
+): Promise<CapacityVsDimensionData> {
+  const measured: CapacityVsDimensionData["measured"] = [];
+  const theory: CapacityVsDimensionData["theory"] = [];
+  for (const model of CAPACITY_MODELS) {
+    const dims = params.dims[model] ?? [];
+    for (const d of dims) {
+      const r = await capacitySearch(capacityProtocol(model, d, params), { nMax: params.nMax });
+      measured.push({ model: CAPACITY_LABELS[model], d, capacity: r.capacity, censored: r.censored });
+    }
+    if (dims.length === 0) continue;
+    const lo = Math.min(...dims), hi = Math.max(...dims);
+    // Theorem 3 is stated for integer d; the other laws are drawn as smooth curves.
+    const grid = model === "modern"
+      ? Array.from({ length: hi - lo + 1 }, (_, i) => lo + i)
+      : Array.from({ length: 41 }, (_, i) => lo + ((hi - lo) * i) / 40);
+    for (const d of grid) {
+      const add = (curve: string, n: number) => {
+        if (Number.isFinite(n) && n > 0) theory.push({ curve, model: CAPACITY_LABELS[model], d, n });
+      };
+      if (model === "classical") {
+        add("0.138 d", classicalCapacity.hebbian(d));
+        add("d / (2 ln d)", classicalCapacity.hebbianErrorFree(d));
+      } else if (model === "power3" || model === "power4") {
+        const n = model === "power3" ? 3 : 4;
+        add(`d^${n - 1} / (2 (${2 * n - 3})!! ln d)`, classicalCapacity.polynomial(d, n));
+      } else if (model === "exponential") {
+        add("2^{d/2}", classicalCapacity.exponential(d));
+        add(`exp(I(1−2ρ) d/2), ρ = ${FLIP}`, classicalCapacity.exponentialCorrecting(d, FLIP));
+      } else {
+        const b = storageBound({ beta: MODERN.beta, K: MODERN.K, d, p: MODERN.p });
+        if (b.valid) add(`Theorem 3: √p c^{(d−1)/4}, p = ${MODERN.p}`, b.n_lower);
+      }
+    }
+  }
+  const classicalRatios = measured
+    .filter((m) => m.model === CAPACITY_LABELS.classical)
+    .map((m) => ({ d: m.d, ratio: Number((m.capacity / m.d).toFixed(4)) }));
+  return { measured, theory, classicalRatios };
+}
+
+const MODEL_COLORS = Object.fromEntries(
+  CAPACITY_MODELS.map((m, i) => [CAPACITY_LABELS[m], THEME.colors[i % THEME.colors.length]]),
+);
+
+/** The point with the largest d of each theory curve (where its label goes). */
+function lastOfEach<T extends { curve: string; d: number }>(rows: T[]): T[] {
+  const last = new Map<string, T>();
+  for (const r of rows) if (!last.has(r.curve) || last.get(r.curve)!.d < r.d) last.set(r.curve, r);
+  return [...last.values()];
+}
+
+/** Capacity against d: polynomial family (log–log) and exponential family (log y), theory dashed. */
+export function capacityVsDimensionFigure(data: CapacityVsDimensionData): Figure {
+  const polynomial = [CAPACITY_LABELS.classical, CAPACITY_LABELS.power3, CAPACITY_LABELS.power4];
+  const side = (models: string[], title: string, xLog: boolean) => {
+    const m = data.measured.filter((r) => models.includes(r.model));
+    const t = data.theory.filter((r) => models.includes(r.model));
+    const stroke = (r: { model: string }) => MODEL_COLORS[r.model];
+    return panel({
+      width: 380,
+      height: 340,
+      title,
+      x: { type: xLog ? "log" : "linear", label: "dimension d" },
+      y: { type: "log", label: "patterns stored N", grid: true },
+      marks: [
+        Plot.line(t, { x: "d", y: "n", z: "curve", stroke, strokeDasharray: "5,3" }),
+        Plot.text(lastOfEach(t), {
+          x: "d",
+          y: "n",
+          text: "curve",
+          fontSize: 9,
+          textAnchor: "end",
+          dy: -6,
+          fill: stroke,
+        }),
+        Plot.line(m, { x: "d", y: "capacity", z: "model", stroke }),
+        Plot.dot(m, {
+          x: "d",
+          y: "capacity",
+          stroke,
+          fill: (r: { censored: boolean; model: string }) => (r.censored ? "white" : MODEL_COLORS[r.model]),
+          symbol: (r: { censored: boolean }) => (r.censored ? "triangle" : "circle"),
+          r: 4,
+        }),
+      ],
+    });
+  };
+  const ratios = data.classicalRatios.map((r) => `${r.ratio.toFixed(3)} (d = ${r.d})`).join(", ");
+  return compose("capacity_vs_dimension", [
+    side(polynomial, "polynomial interactions (log–log)", true),
+    side([CAPACITY_LABELS.exponential, CAPACITY_LABELS.modern], "exponential interactions", false),
+  ], {
+    title: "Storage capacity against dimension: measured (solid) and theory (dashed)",
+    legend: Object.entries(MODEL_COLORS).map(([label, color]) => ({ label, color })),
+    note:
+      `Measured classical capacity / d: ${ratios}. Open triangles: every N up to the search cap was retrieved (a lower bound). Protocols: lib/experiments/storage_capacity.ts.`,
+  });
+}
+
+/** Parameters of the modern-network sweep. */
+export interface ModernCapacityParams {
+  d: number;
+  betas: number[];
+  /** Pattern norms as K in M = K√(d−1). */
+  Ks: number[];
+  nMax: number;
+  trials: number;
+  queries: number;
+  seed: number;
+  backend?: BackendName;
+}
+
+/** Capacity per β (at K = 3) and per K (at β = 1), with βM² for the collapse. */
+export interface ModernCapacityData {
+  d: number;
+  rows: { sweep: "β" | "K"; beta: number; K: number; betaM2: number; capacity: number; censored: boolean }[];
+}
+
+/** Measures the modern network's capacity at each β and each pattern norm. */
+export async function runModernCapacity(params: ModernCapacityParams): Promise<ModernCapacityData> {
+  const rows: ModernCapacityData["rows"] = [];
+  const one = async (sweep: "β" | "K", beta: number, K: number) => {
+    const r = await capacitySearch(capacityProtocol("modern", params.d, { ...params, beta, K }), {
+      nMax: params.nMax,
+    });
+    const betaM2 = Number((beta * K * K * (params.d - 1)).toPrecision(6));
+    rows.push({ sweep, beta, K, betaM2, capacity: r.capacity, censored: r.censored });
+  };
+  for (const beta of params.betas) await one("β", beta, MODERN.K);
+  for (const K of params.Ks) await one("K", MODERN.beta, K);
+  return { d: params.d, rows };
+}
+
+/** Capacity against β, against K, and both against βM² (they fall on one curve). */
+export function modernCapacityFigure(data: ModernCapacityData): Figure {
+  const colors = { "β": THEME.colors[0], K: THEME.colors[3] } as const;
+  const dot = (x: string, rows: ModernCapacityData["rows"]) =>
+    Plot.dot(rows, {
+      x,
+      y: "capacity",
+      r: 4,
+      stroke: (r: { sweep: "β" | "K" }) => colors[r.sweep],
+      fill: (r: { sweep: "β" | "K"; censored: boolean }) => (r.censored ? "white" : colors[r.sweep]),
+    });
+  const beta = data.rows.filter((r) => r.sweep === "β"), K = data.rows.filter((r) => r.sweep === "K");
+  const y = { type: "log" as const, label: "patterns stored N", grid: true };
+  return compose("capacity_modern", [
+    panel({
+      width: 280,
+      height: 300,
+      title: `against β (K = ${MODERN.K})`,
+      x: { type: "log", label: "β" },
+      y,
+      marks: [Plot.line(beta, { x: "beta", y: "capacity", stroke: colors["β"] }), dot("beta", beta)],
+    }),
+    panel({
+      width: 280,
+      height: 300,
+      title: `against the norm M = K√(d−1) (β = ${MODERN.beta})`,
+      x: { label: "K" },
+      y,
+      marks: [Plot.line(K, { x: "K", y: "capacity", stroke: colors.K }), dot("K", K)],
+    }),
+    panel({
+      width: 280,
+      height: 300,
+      title: "both against βM²",
+      x: { type: "log", label: "β M²" },
+      y,
+      marks: [dot("betaM2", data.rows)],
+    }),
+  ], {
+    title:
+      `Modern network, d = ${data.d}: capacity rises with β and with the norm until the noise limits it; only βM² matters`,
+    legend: [{ label: "β sweep", color: colors["β"] }, { label: "norm sweep", color: colors.K }],
+    note:
+      "Queries carry Gaussian noise of norm ≈ 0.8 M; success: within 10% of the pattern for 90% of queries. Scaling all patterns and queries by a leaves the dynamics unchanged if β → β/a², so only βM² matters. Open dots: censored at the search cap.",
+  });
+}

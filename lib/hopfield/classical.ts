@@ -1,0 +1,150 @@
+/**
+ * The classical binary Hopfield network (Hopfield 1982): Hebbian weights `W = (1/d) Σ_μ x_μ x_μᵀ` with zero
+ * diagonal, states `s ∈ {−1, +1}ᵈ`, energy `E(s) = −½ sᵀ W s`, and sign updates
+ * `sᵢ ← sign(Σⱼ Wᵢⱼ sⱼ)` — asynchronous (one unit at a time, energy never increases) or synchronous (all units
+ * at once, may 2-cycle). A zero local field keeps the unit's current value.
+ *
+ * @module
+ */
+import { type Matrix, matrix } from "../linalg/matrix.ts";
+import type { Prng } from "../linalg/prng.ts";
+
+/** Checks that every entry is ±1. */
+export function checkBipolar(m: Matrix | ArrayLike<number>, what: string, action: string): void {
+  const data = "data" in m ? m.data : m;
+  for (let k = 0; k < data.length; k++) {
+    if (data[k] !== 1 && data[k] !== -1) {
+      throw new RangeError(`Cannot ${action}: ${what} must be ±1: ${what}[${k}]=${data[k]}`);
+    }
+  }
+}
+
+/**
+ * Hebbian weights `W = (1/d) Σ_μ x_μ x_μᵀ`, diagonal set to 0 (d × d). Shapes: patterns N × d (±1).
+ *
+ * @example
+ * ```ts
+ * import { hebbianWeights } from "./classical.ts";
+ * import { fromRows } from "../linalg/matrix.ts";
+ * import assert from "node:assert/strict";
+ * const W = hebbianWeights(fromRows([[1, -1, 1, 1]]));
+ * assert.deepEqual(Array.from(W.data.subarray(0, 4)), [0, -0.25, 0.25, 0.25]);
+ * ```
+ */
+export function hebbianWeights(patterns: Matrix): Matrix {
+  checkBipolar(patterns, "patterns", "build Hebbian weights");
+  const n = patterns.rows, d = patterns.cols, W = matrix(d, d);
+  for (let mu = 0; mu < n; mu++) {
+    const x = patterns.data.subarray(mu * d, (mu + 1) * d);
+    for (let i = 0; i < d; i++) {
+      const xi = x[i] / d;
+      for (let j = 0; j < d; j++) W.data[i * d + j] += xi * x[j];
+    }
+  }
+  for (let i = 0; i < d; i++) W.data[i * d + i] = 0;
+  return W;
+}
+
+/**
+ * `E(s) = −½ sᵀ W s`.
+ *
+ * @example
+ * ```ts
+ * import { classicalEnergy, hebbianWeights } from "./classical.ts";
+ * import { fromRows } from "../linalg/matrix.ts";
+ * import assert from "node:assert/strict";
+ * const W = hebbianWeights(fromRows([[1, -1, 1]]));
+ * assert.ok(Math.abs(classicalEnergy(W, [1, -1, 1]) + 1) < 1e-15); // −½ · 3·2/3
+ * ```
+ */
+export function classicalEnergy(weights: Matrix, state: ArrayLike<number>): number {
+  const d = weights.cols;
+  if (state.length !== d) {
+    throw new RangeError(`Cannot compute classical energy: state length must be ${d}: state=${state.length}`);
+  }
+  let e = 0;
+  for (let i = 0; i < d; i++) {
+    let h = 0;
+    for (let j = 0; j < d; j++) h += weights.data[i * d + j] * state[j];
+    e += state[i] * h;
+  }
+  return -0.5 * e;
+}
+
+/** Options of the classical update. */
+export interface ClassicalUpdateOptions {
+  /** `async` (default): units one at a time in a random order from `prng` (sequential without one). */
+  mode?: "async" | "sync";
+  prng?: Prng;
+}
+
+/**
+ * One sweep of sign updates in place on `state` (±1). Returns the number of units that changed.
+ *
+ * @example
+ * ```ts
+ * import { classicalUpdate, hebbianWeights } from "./classical.ts";
+ * import { fromRows } from "../linalg/matrix.ts";
+ * import assert from "node:assert/strict";
+ * const W = hebbianWeights(fromRows([[1, -1, 1, -1, 1]]));
+ * const s = new Float64Array([1, -1, -1, -1, 1]); // one bit flipped
+ * classicalUpdate(W, s);
+ * assert.deepEqual(Array.from(s), [1, -1, 1, -1, 1]);
+ * ```
+ */
+export function classicalUpdate(
+  weights: Matrix,
+  state: Float64Array,
+  options: ClassicalUpdateOptions = {},
+): number {
+  const d = weights.cols;
+  checkBipolar(state, "state", "update the classical network");
+  const field = (i: number, s: ArrayLike<number>) => {
+    let h = 0;
+    for (let j = 0; j < d; j++) h += weights.data[i * d + j] * s[j];
+    return h;
+  };
+  let changed = 0;
+  if ((options.mode ?? "async") === "sync") {
+    const old = state.slice();
+    for (let i = 0; i < d; i++) {
+      const h = field(i, old);
+      const v = h > 0 ? 1 : h < 0 ? -1 : old[i];
+      if (v !== old[i]) changed++;
+      state[i] = v;
+    }
+    return changed;
+  }
+  for (const i of visitOrder(d, options.prng)) {
+    const h = field(i, state);
+    const v = h > 0 ? 1 : h < 0 ? -1 : state[i];
+    if (v !== state[i]) [state[i], changed] = [v, changed + 1];
+  }
+  return changed;
+}
+
+/** 0…d−1, shuffled by `prng` (Fisher–Yates) when one is given. */
+export function visitOrder(d: number, prng?: Prng): number[] {
+  const order = Array.from({ length: d }, (_, i) => i);
+  if (prng) {
+    for (let i = d - 1; i > 0; i--) {
+      const j = prng.int(i + 1);
+      [order[i], order[j]] = [order[j], order[i]];
+    }
+  }
+  return order;
+}
+
+/** Sweeps until no unit changes (or `maxSweeps`, default 100). Returns the final state and the sweeps used. */
+export function classicalRetrieve(
+  weights: Matrix,
+  query: ArrayLike<number>,
+  options: ClassicalUpdateOptions & { maxSweeps?: number } = {},
+): { state: Float64Array; sweeps: number; converged: boolean } {
+  const state = Float64Array.from(query);
+  const maxSweeps = options.maxSweeps ?? 100;
+  for (let t = 1; t <= maxSweeps; t++) {
+    if (classicalUpdate(weights, state, options) === 0) return { state, sweeps: t, converged: true };
+  }
+  return { state, sweeps: maxSweeps, converged: false };
+}
