@@ -12,7 +12,11 @@ import { MAP_KINDS, type MapKind, separate } from "../maps/mod.ts";
 import { storageBound } from "../theory/capacity.ts";
 import { phaseThresholds } from "../theory/phase.ts";
 import { capacitySearch } from "../experiments/capacity.ts";
-import { CAPACITY_MODELS, type CapacityModelName, capacityProtocol } from "../experiments/storage_capacity.ts";
+import {
+  CAPACITY_MODELS,
+  type CapacityModelName,
+  capacityProtocol,
+} from "../experiments/storage_capacity.ts";
 import { Flags, parseArgs } from "./args.ts";
 
 /** A command: its flags and what it prints. */
