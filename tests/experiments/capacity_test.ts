@@ -11,12 +11,12 @@ Deno.env.set("HOPFIELD_QUIET", "1");
 Deno.test("largestPassing() finds a known threshold in O(log n) evaluations", async () => {
   for (const threshold of [1, 2, 37, 511, 512, 999]) {
     let calls = 0;
-    const found = await largestPassing(async (n) => (calls++, n <= threshold), 1, 1000);
+    const found = await largestPassing((n) => Promise.resolve((calls++, n <= threshold)), 1, 1000);
     assert.equal(found, threshold);
     assert.ok(calls <= 2 * Math.ceil(Math.log2(1000)) + 1, `calls=${calls}`);
   }
-  assert.equal(await largestPassing(async () => false, 3, 10), 2);
-  await assert.rejects(() => largestPassing(async () => true, 0, 10), /lo=0/);
+  assert.equal(await largestPassing(() => Promise.resolve(false), 3, 10), 2);
+  await assert.rejects(() => largestPassing(() => Promise.resolve(true), 0, 10), /lo=0/);
 });
 
 Deno.test("capacitySearch() recovers a closed-form capacity: one update of the modern network on orthogonal patterns", async () => {
