@@ -31,3 +31,4 @@ export {
 } from "./backend/mod.ts";
 export { retrieveOn, type RetrieveOnOptions } from "./backend/retrieve.ts";
 export { BENCH_SIZES, runBench } from "./backend/bench.ts";
+export * from "./spherical/mod.ts";

@@ -11,6 +11,18 @@ import { fromRows, type Matrix, toRows } from "../linalg/matrix.ts";
 import { MAP_KINDS, type MapKind, separate } from "../maps/mod.ts";
 import { storageBound } from "../theory/capacity.ts";
 import { phaseThresholds } from "../theory/phase.ts";
+import { optimiseCode } from "../spherical/optimise.ts";
+import {
+  capMeasure,
+  capPackingUpper,
+  cswLower,
+  cswRate,
+  klRate,
+  levenshtein,
+  rankinUpper,
+  separationBounds,
+} from "../spherical/bounds.ts";
+import { progress } from "../experiments/scale.ts";
 import { capacitySearch } from "../experiments/capacity.ts";
 import {
   CAPACITY_MODELS,
@@ -173,6 +185,58 @@ export const COMMANDS: Record<string, Command> = {
       const r = await capacitySearch(protocol, { nMax: f.integer("n-max", 65536) });
       return { model, d, ...r };
     },
+  },
+  code: {
+    summary:
+      "a spherical code of N points on S^{d−1} with a large minimal angle: {min_angle_deg, delta_min, points}",
+    flags: ["dim", "points", "seed", "restarts", "time-budget-s"],
+    run(f) {
+      const log = progress("code");
+      let said = 0;
+      const code = optimiseCode(f.integer("dim"), f.integer("points"), {
+        seed: f.integer("seed", 1),
+        restarts: f.integer("restarts", 200),
+        timeBudgetMs: 1000 * f.number("time-budget-s", 60),
+        onProgress: (i) => {
+          if (i.elapsedMs - said > 2000) {
+            [said] = [i.elapsedMs, log(`restart ${i.restart + 1}: best ${i.best.toFixed(7)}°`)];
+          }
+        },
+      });
+      return {
+        min_angle_deg: code.degrees,
+        delta_min: code.deltaMin,
+        restarts: code.restarts,
+        points: toRows(code.points),
+      };
+    },
+  },
+  "code-bounds": {
+    summary:
+      "bounds on the size of a code in dimension d with minimal angle θ: {cap_measure, csw_lower, cap_packing_upper, rankin_upper, levenshtein_upper, kl_rate, csw_rate}",
+    flags: ["dim", "angle-deg"],
+    run(f) {
+      const d = f.integer("dim"), deg = f.number("angle-deg");
+      if (!(deg > 0 && deg <= 180)) {
+        throw new RangeError(`Cannot run code-bounds: --angle-deg must be in (0, 180]: --angle-deg=${deg}`);
+      }
+      const t = (deg * Math.PI) / 180;
+      return {
+        cap_measure: capMeasure(d, t),
+        csw_lower: cswLower(d, t),
+        cap_packing_upper: capPackingUpper(d, t),
+        rankin_upper: rankinUpper(d, t),
+        levenshtein_upper: deg === 180 ? 2 : levenshtein(d, Math.cos(t)),
+        kl_rate: klRate(t),
+        csw_rate: cswRate(t),
+      };
+    },
+  },
+  "separation-bounds": {
+    summary:
+      "Proposition 3.1 of Hu et al. 2024, bounds on the optimal Δ_min of M points on S^{d−1}: {lower, upper}",
+    flags: ["dim", "points"],
+    run: (f) => separationBounds(f.integer("dim"), f.integer("points")),
   },
   "storage-bound": {
     summary: "Ramsauer et al. 2020 Theorem 3: {a, b, c, c_corollary, n_lower, c_required, valid}",

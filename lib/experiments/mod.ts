@@ -8,3 +8,4 @@ export * from "./scale.ts";
 export * from "./phase_transition.ts";
 export * from "./capacity.ts";
 export * from "./storage_capacity.ts";
+export * from "./spherical_codes.ts";

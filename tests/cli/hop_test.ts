@@ -177,3 +177,35 @@ Deno.test("hop capacity prints a capacity search; unknown models fail with the f
   assert.notEqual(e.code, 0);
   assert.match(e.err, /--model=hebb/);
 });
+
+Deno.test("hop code returns the icosahedron's angle; code-bounds and separation-bounds print real-valued bounds", async () => {
+  const ico = JSON.parse((await hop("code", "--dim", "3", "--points", "12", "--restarts", "8")).out);
+  assert.ok(Math.abs(ico.min_angle_deg - 63.43494882292201) < 1e-9);
+  assert.equal(ico.points.length, 12);
+  const b = JSON.parse((await hop("code-bounds", "--dim", "3", "--angle-deg", "60")).out);
+  assert.deepEqual(Object.keys(b), [
+    "cap_measure",
+    "csw_lower",
+    "cap_packing_upper",
+    "rankin_upper",
+    "levenshtein_upper",
+    "kl_rate",
+    "csw_rate",
+  ]);
+  assert.ok(!Number.isInteger(b.levenshtein_upper) && b.levenshtein_upper > 13 && b.levenshtein_upper < 14);
+  const s = JSON.parse((await hop("separation-bounds", "--dim", "3", "--points", "100")).out);
+  assert.ok(Math.abs(s.lower - 2 / 300) < 1e-12 && Math.abs(s.upper - 0.4) < 1e-12);
+  for (
+    const [args, re] of [
+      [["code", "--dim", "1", "--points", "5"], /d=1/],
+      [["code", "--dim", "3", "--points", "1"], /M=1/],
+      [["code", "--dim", "3", "--points", "2.5"], /--points=2.5/],
+      [["code-bounds", "--dim", "3", "--angle-deg", "0"], /--angle-deg=0/],
+      [["separation-bounds", "--dim", "1", "--points", "5"], /d=1/],
+    ] as [string[], RegExp][]
+  ) {
+    const e = await hop(...args);
+    assert.notEqual(e.code, 0, args.join(" "));
+    assert.match(e.err, re);
+  }
+});

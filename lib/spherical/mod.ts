@@ -1,0 +1,6 @@
+/** Spherical codes: stable angles, the Tammes optimiser, exact constructions, classical bounds, KHM capacity. @module */
+export * from "./angles.ts";
+export * from "./bounds.ts";
+export * from "./constructions.ts";
+export * from "./optimise.ts";
+export * from "./special.ts";

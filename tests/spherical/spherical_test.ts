@@ -1,0 +1,166 @@
+import assert from "node:assert/strict";
+import fc from "fast-check";
+import { fromRows } from "../../lib/linalg/matrix.ts";
+import { angle, minAngle } from "../../lib/spherical/angles.ts";
+import {
+  capMeasure,
+  capPackingUpper,
+  cswLower,
+  cswRate,
+  fejesToth,
+  khmCapacity,
+  klRate,
+  klThetaStar,
+  levenshtein,
+  levenshteinAngle,
+  rankinUpper,
+  separationBounds,
+} from "../../lib/spherical/bounds.ts";
+import { cell24, crossPolytope, e8Roots, icosahedron, simplex } from "../../lib/spherical/constructions.ts";
+import { optimiseCode } from "../../lib/spherical/optimise.ts";
+import { betaInc } from "../../lib/spherical/special.ts";
+import { assertClose } from "../helpers.ts";
+
+const DEG = Math.PI / 180;
+
+Deno.test("angles: exactly 180° for antipodes, accurate near 0° and 180°, invariant to scale", () => {
+  assert.equal(angle([0, 0, 2], [0, 0, -5]), Math.PI);
+  assert.equal(minAngle(fromRows([[1, 2, 3], [-1, -2, -3]])).degrees, 180);
+  assert.ok(Math.abs(angle([1, 0], [Math.cos(1e-7), Math.sin(1e-7)]) - 1e-7) < 1e-20);
+  assert.ok(Math.abs(angle([1, 0], [-Math.cos(1e-7), Math.sin(1e-7)]) - (Math.PI - 1e-7)) < 1e-15);
+  fc.assert(
+    fc.property(
+      fc.double({ min: 0.001, max: 3.14, noNaN: true }),
+      fc.double({ min: 0.1, max: 10, noNaN: true }),
+      (t, r) => {
+        assertClose(angle([r, 0, 0], [Math.cos(t), Math.sin(t), 0]), t, 1e-14);
+      },
+    ),
+    { numRuns: 100, seed: 3 },
+  );
+  assert.throws(() => minAngle(fromRows([[1, 0]])), /M=1/);
+  assert.throws(() => minAngle(fromRows([[1, 0], [0, 0]])), /row 1/);
+});
+
+Deno.test("exact codes have their minimal angles: simplex, cross-polytope, icosahedron, 24-cell, E8", () => {
+  for (const d of [2, 3, 5, 8]) {
+    assertClose(minAngle(simplex(d)).angle, Math.acos(-1 / d), 1e-14, `simplex d=${d}`);
+    assertClose(minAngle(crossPolytope(d)).degrees, 90, 1e-12, `cross-polytope d=${d}`);
+  }
+  assertClose(minAngle(icosahedron()).angle, Math.atan(2), 1e-15);
+  assertClose(minAngle(cell24()).degrees, 60, 1e-12);
+  const e8 = minAngle(e8Roots());
+  assert.equal(e8Roots().rows, 240);
+  assertClose(e8.degrees, 60, 1e-12);
+});
+
+Deno.test("cap measure: closed forms in d = 2…5, symmetry μ(θ) + μ(π − θ) = 1, the incomplete beta", () => {
+  for (const t of [0.1, 0.7, 1.3, 2.2, 3.0]) {
+    assertClose(capMeasure(2, t), t / Math.PI, 1e-14, `d=2 θ=${t}`);
+    assertClose(capMeasure(3, t), (1 - Math.cos(t)) / 2, 1e-14, `d=3 θ=${t}`);
+    assertClose(capMeasure(4, t), (t - Math.sin(t) * Math.cos(t)) / Math.PI, 1e-14, `d=4 θ=${t}`);
+    assertClose(capMeasure(5, t), (2 - 3 * Math.cos(t) + Math.cos(t) ** 3) / 4, 1e-14, `d=5 θ=${t}`);
+    assertClose(capMeasure(7, t) + capMeasure(7, Math.PI - t), 1, 1e-14);
+  }
+  assertClose(betaInc(0.4, 3, 2), 0.1792, 1e-14); // 4x³ − 3x⁴
+  // log₂(1/μ_d(60°)) at d = 50 and 850 (high-precision PARI values quoted in shared/papers: 13.384, 181.379)
+  assertClose(-Math.log2(capMeasure(50, 60 * DEG)), 13.384, 1e-3);
+  assertClose(-Math.log2(capMeasure(850, 60 * DEG)), 181.379, 1e-3);
+});
+
+Deno.test("Levenshtein: closed-form branches, and exact codes that attain it", () => {
+  for (const d of [3, 4, 7]) {
+    const s1 = -0.9, s2 = -0.5 / d, s3 = 0.1;
+    assertClose(levenshtein(d, s1), (s1 - 1) / s1, 1e-12, `L1 d=${d}`);
+    assertClose(levenshtein(d, s2), (2 * d * (1 - s2)) / (1 - d * s2), 1e-12, `L2 d=${d}`);
+    assertClose(
+      levenshtein(d, s3),
+      (d * (1 - s3) * (2 + (d + 1) * s3)) / (1 - d * s3 * s3),
+      1e-12,
+      `L3 d=${d}`,
+    );
+    assertClose(levenshtein(d, -1 / d), d + 1, 1e-12, `simplex d=${d}`);
+    assertClose(levenshtein(d, 0), 2 * d, 1e-12, `cross-polytope d=${d}`);
+  }
+  assertClose(levenshtein(3, 1 / Math.sqrt(5)), 12, 1e-9); // icosahedron
+  assertClose(levenshtein(8, 0.5), 240, 1e-7); // E8
+  assertClose(levenshteinAngle(3, 12), Math.atan(2), 1e-9);
+  assert.ok(levenshtein(4, 0.5) > 24, "the 24-cell does not attain it");
+  // L is increasing in s.
+  let prev = -Infinity;
+  for (let s = -0.99; s < 0.95; s += 0.01) {
+    const v = levenshtein(5, s);
+    assert.ok(v >= prev - 1e-9, `not increasing at s=${s}`);
+    prev = v;
+  }
+});
+
+Deno.test("volume bounds, Rankin and Fejes Tóth against exact codes and closed forms", () => {
+  // Every exact code respects every upper bound and sits above nothing impossible.
+  const codes = [
+    { d: 3, code: icosahedron() },
+    { d: 4, code: cell24() },
+    { d: 8, code: e8Roots() },
+    { d: 6, code: simplex(6) },
+    { d: 5, code: crossPolytope(5) },
+  ];
+  for (const { d, code } of codes) {
+    const t = minAngle(code).angle;
+    for (
+      const [name, b] of [["cap packing", capPackingUpper(d, t)], [
+        "Levenshtein",
+        levenshtein(d, Math.cos(t)),
+      ]] as const
+    ) {
+      assert.ok(code.rows <= b + 1e-9, `${name} d=${d}: ${code.rows} > ${b}`);
+    }
+    if (t < Math.PI / 2 - 1e-12) assert.ok(code.rows <= rankinUpper(d, t) + 1e-9, `Rankin d=${d}`);
+  }
+  assertClose(capPackingUpper(3, 60 * DEG), 8 + 4 * Math.sqrt(3), 1e-12); // 1/μ₃(30°) = 2/(1 − cos 30°)
+  assertClose(cswLower(3, 60 * DEG), 4, 1e-12);
+  assertClose(rankinUpper(4, Math.acos(-0.25)), 5, 1e-12);
+  assert.equal(rankinUpper(4, Math.PI / 2), 8);
+  assertClose(fejesToth(3), (120 * Math.PI) / 180, 1e-14);
+  assertClose(fejesToth(4), Math.acos(-1 / 3), 1e-14);
+  assertClose(fejesToth(6), Math.PI / 2, 1e-14);
+  assertClose(fejesToth(12), Math.atan(2), 1e-14);
+});
+
+Deno.test("KL and CSW rates: θ* from its definition, KL-2 below it, the 60° kissing exponent", () => {
+  const { theta, constant } = klThetaStar();
+  assertClose(theta / DEG, 62.99742, 1e-4);
+  assertClose(constant, -0.0990557669, 1e-9);
+  assertClose(cswRate(60 * DEG), -Math.log2(Math.sin(60 * DEG)), 1e-15);
+  assertClose(klRate(60 * DEG), -0.5 * Math.log2(0.5) + constant, 1e-15);
+  assert.ok(klRate(70 * DEG) < klRate(60 * DEG) && klRate(90 * DEG) === 0);
+  // KL-2 equals KL-1 at θ*: the rate is continuous there.
+  assertClose(klRate(theta * (1 - 1e-9)), klRate(theta * (1 + 1e-9)), 1e-7);
+});
+
+Deno.test("Proposition 3.1: the d = 3 closed forms, and our codes between the bounds", () => {
+  for (const m of [4, 12, 100, 130]) {
+    const b = separationBounds(3, m);
+    assertClose(b.lower, 2 / (3 * m), 1e-14);
+    assertClose(b.upper, 4 / Math.sqrt(m), 1e-14);
+  }
+  for (const [d, code] of [[3, icosahedron()], [8, e8Roots()], [4, cell24()]] as const) {
+    const b = separationBounds(d, code.rows), delta = minAngle(code).deltaMin;
+    assert.ok(b.lower <= delta && delta <= b.upper, `d=${d}: ${b.lower} ≤ ${delta} ≤ ${b.upper}`);
+  }
+  const c = khmCapacity(32, 0.5);
+  assert.ok(c.lower <= c.upper);
+  assertClose(c.lowerRate, cswRate(60 * DEG), 1e-12);
+  assertClose(c.upperRate, klRate(60 * DEG), 1e-12);
+  assert.throws(() => khmCapacity(32, 0), /deltaMin=0/);
+  assert.throws(() => separationBounds(3, 1), /M=1/);
+});
+
+Deno.test("the optimiser finds the icosahedron, 24 points at 43.69° and the proven optima in d = 4, 5", () => {
+  assertClose(optimiseCode(3, 12, { restarts: 16 }).degrees, Math.atan(2) / DEG, 1e-9);
+  const c24 = optimiseCode(3, 24, { restarts: 16 });
+  assert.ok(c24.degrees > 43.69 && c24.degrees <= fejesToth(24) / DEG, `M=24: ${c24.degrees}`);
+  assertClose(optimiseCode(4, 5, { restarts: 4 }).degrees, Math.acos(-1 / 4) / DEG, 1e-9); // simplex
+  assertClose(optimiseCode(5, 10, { restarts: 4 }).degrees, 90, 1e-9); // cross-polytope
+  assertClose(optimiseCode(5, 16, { restarts: 16 }).degrees, Math.acos(1 / 5) / DEG, 1e-9);
+  assertClose(optimiseCode(4, 24, { restarts: 200 }).degrees, 60, 1e-9); // the 24-cell
+});
