@@ -99,7 +99,11 @@ export class GpuContext {
     let p = this.#pipelines.get(kernel);
     if (!p) {
       const module = this.device.createShaderModule({ code: SOURCES[kernel], label: kernel });
-      p = this.device.createComputePipeline({ layout: "auto", compute: { module, entryPoint: "main" } });
+      p = this.device.createComputePipeline({
+        layout: "auto",
+        compute: { module, entryPoint: "main" },
+        label: kernel,
+      });
       this.#pipelines.set(kernel, p);
     }
     return p;
@@ -109,7 +113,7 @@ export class GpuContext {
   acquire(bytes: number, usage = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST | GPUBufferUsage.COPY_SRC) {
     const size = 2 ** Math.ceil(Math.log2(Math.max(bytes, 256)));
     const key = `${usage}:${size}`;
-    return this.#pool.get(key)?.pop() ?? this.device.createBuffer({ size, usage });
+    return this.#pool.get(key)?.pop() ?? this.device.createBuffer({ size, usage, label: `pool ${size} B` });
   }
 
   /** Returns buffers to the pool. */
@@ -133,6 +137,7 @@ export class GpuContext {
     const uniforms = this.device.createBuffer({
       size: Math.max(SLOT, dispatches.length * SLOT),
       usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST,
+      label: "dispatch parameters",
     });
     const bytes = new Uint8Array(dispatches.length * SLOT);
     dispatches.forEach((d, i) => bytes.set(new Uint8Array(d.params), i * SLOT));

@@ -10,6 +10,8 @@ struct Params { rows: u32, cols: u32, ld: u32, off: u32, kind: u32, iters: u32, 
 @group(0) @binding(1) var<storage, read_write> S: array<f32>;
 @group(0) @binding(2) var<storage, read_write> lse: array<f32>;
 
+// Threads per row. A constant, not an `override`: workgroup arrays sized by an override constant produced
+// wrong results on wgpu/lavapipe (Deno 2.9.6), so the size lives here and in @workgroup_size below.
 const W: u32 = 256u;
 var<workgroup> red: array<f32, 256>;
 
