@@ -20,7 +20,8 @@ const MAX_PAGES = 16384;
 /** Control words per worker: [job, done, s, r0, r1, stride, m, l, a, k(f32)]. */
 const CTRL = 16;
 
-interface Kernel {
+/** The exports of the compiled `softmax.wat`. */
+export interface SoftmaxKernel {
   softmax_rows(
     s: number,
     r0: number,
@@ -71,7 +72,7 @@ export class OnlineSoftmax {
 
   readonly threads: number;
   readonly #memory: WebAssembly.Memory;
-  readonly #kernel: Kernel;
+  readonly #kernel: SoftmaxKernel;
   readonly #ctrl: Int32Array[] = [];
   #rowsCap = 0;
   #offsets = { m: 0, l: 0, a: 0, s: 0 };
@@ -88,7 +89,7 @@ export class OnlineSoftmax {
     const module = new WebAssembly.Module(decodeBase64(SOFTMAX_WASM));
     this.#memory = new WebAssembly.Memory({ initial: 1, maximum: MAX_PAGES, shared: true });
     this.#kernel = new WebAssembly.Instance(module, { env: { memory: this.#memory } })
-      .exports as unknown as Kernel;
+      .exports as unknown as SoftmaxKernel;
     for (let t = 1; t < threads; t++) {
       const ctrl = new Int32Array(new SharedArrayBuffer(CTRL * 4));
       const worker = new Worker(new URL("./online_softmax_worker.ts", import.meta.url));

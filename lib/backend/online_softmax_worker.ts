@@ -5,6 +5,7 @@
  * @module
  */
 import { parentPort } from "node:worker_threads";
+import type { SoftmaxKernel } from "./online_softmax.ts";
 
 interface Init {
   module: WebAssembly.Module;
@@ -13,18 +14,7 @@ interface Init {
 }
 
 parentPort!.once("message", ({ module, memory, ctrl }: Init) => {
-  const kernel = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as {
-    softmax_rows(
-      s: number,
-      r0: number,
-      r1: number,
-      stride: number,
-      k: number,
-      m: number,
-      l: number,
-      a: number,
-    ): void;
-  };
+  const kernel = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as SoftmaxKernel;
   const c = new Int32Array(ctrl), k = new Float32Array(ctrl);
   let last = 0;
   for (;;) {

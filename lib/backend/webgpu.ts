@@ -226,6 +226,39 @@ function rowmapParams(rows: number, cols: number, spec: MapSpec): ArrayBuffer {
   return buf;
 }
 
+/**
+ * Dispatches that write the row-mapped scores `map(β Q Xᵀ)` of the `m` states in `state` into `scores` (m × N,
+ * one matmul per pattern chunk, then the row map; softmax also leaves the row's lse in `lse`).
+ */
+function scoreDispatches(
+  X: DevicePatterns,
+  spec: MapSpec,
+  m: number,
+  state: GPUBuffer,
+  scores: GPUBuffer,
+  lse: GPUBuffer,
+): Dispatch[] {
+  const n = X.rows, d = X.cols;
+  const list: Dispatch[] = X.chunks.map((c) => ({
+    kernel: "matmul",
+    params: matmulParams({
+      m,
+      n: c.rows,
+      k: d,
+      lda: d,
+      ldb: d,
+      ldc: n,
+      cOff: c.start,
+      transB: true,
+      accumulate: false,
+    }),
+    buffers: [state, c.buffer, scores],
+    groups: [Math.ceil(c.rows / 16), Math.ceil(m / 16)],
+  }));
+  list.push({ kernel: "rowmap", params: rowmapParams(m, n, spec), buffers: [scores, lse], groups: [m, 1] });
+  return list;
+}
+
 /** The pattern matrix on the device, split into chunks that each fit one binding. */
 interface DevicePatterns {
   chunks: { buffer: GPUBuffer; start: number; rows: number }[];
@@ -286,26 +319,7 @@ export class GpuRetrieval {
     lse: GPUBuffer,
     out: GPUBuffer,
   ): Dispatch[] {
-    const n = X.rows, d = X.cols, list: Dispatch[] = [];
-    for (const c of X.chunks) {
-      list.push({
-        kernel: "matmul",
-        params: matmulParams({
-          m,
-          n: c.rows,
-          k: d,
-          lda: d,
-          ldb: d,
-          ldc: n,
-          cOff: c.start,
-          transB: true,
-          accumulate: false,
-        }),
-        buffers: [state, c.buffer, scores],
-        groups: [Math.ceil(c.rows / 16), Math.ceil(m / 16)],
-      });
-    }
-    list.push({ kernel: "rowmap", params: rowmapParams(m, n, spec), buffers: [scores, lse], groups: [m, 1] });
+    const n = X.rows, d = X.cols, list = scoreDispatches(X, spec, m, state, scores, lse);
     X.chunks.forEach((c, i) => {
       list.push({
         kernel: "matmul",
@@ -388,28 +402,7 @@ export class GpuRetrieval {
       const m = Math.min(qb, g - q0);
       const a = this.gpu.upload(new Float32Array(states.data.subarray(q0 * d, (q0 + m) * d)));
       const scores = this.gpu.acquire(m * n * 4), lse = this.gpu.acquire(m * 4);
-      const list: Dispatch[] = X.chunks.map((c) => ({
-        kernel: "matmul" as const,
-        params: matmulParams({
-          m,
-          n: c.rows,
-          k: d,
-          lda: d,
-          ldb: d,
-          ldc: n,
-          cOff: c.start,
-          transB: true,
-          accumulate: false,
-        }),
-        buffers: [a, c.buffer, scores],
-        groups: [Math.ceil(c.rows / 16), Math.ceil(m / 16)] as [number, number],
-      }));
-      list.push({
-        kernel: "rowmap",
-        params: rowmapParams(m, n, spec),
-        buffers: [scores, lse],
-        groups: [m, 1],
-      });
+      const list = scoreDispatches(X, spec, m, a, scores, lse);
       this.gpu.submit(list);
       const l = await this.gpu.read(lse, m);
       for (let r = 0; r < m; r++) {

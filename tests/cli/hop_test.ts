@@ -4,9 +4,18 @@ import { parseArgs } from "../../lib/cli/args.ts";
 const ROOT = new URL("../../", import.meta.url).pathname;
 
 async function hop(...args: string[]): Promise<{ code: number; out: string; err: string }> {
+  return await hopWith({}, ...args);
+}
+
+/** Runs `hop` with extra environment variables. */
+async function hopWith(
+  env: Record<string, string>,
+  ...args: string[]
+): Promise<{ code: number; out: string; err: string }> {
   const r = await new Deno.Command(Deno.execPath(), {
     args: ["run", "-A", `${ROOT}lib/cli/hop.ts`, ...args],
     cwd: ROOT,
+    env,
   }).output();
   return { code: r.code, out: new TextDecoder().decode(r.stdout), err: new TextDecoder().decode(r.stderr) };
 }
@@ -81,23 +90,18 @@ Deno.test("HOPFIELD_BACKEND=cpu, blas and webgpu make hop retrieve print the sam
     queries = await tmpJson(X.slice(0, 4).map((x) => x.map((v) => v + 0.05)));
   const states: Record<string, number[][]> = {};
   for (const backend of ["cpu", "blas", "webgpu"]) {
-    const out = await new Deno.Command(Deno.execPath(), {
-      args: [
-        "run",
-        "-A",
-        `${ROOT}lib/cli/hop.ts`,
-        "retrieve",
-        "--patterns",
-        patterns,
-        "--queries",
-        queries,
-        "--beta",
-        "8",
-      ],
-      env: { HOPFIELD_BACKEND: backend },
-    }).output();
-    assert.equal(out.code, 0, new TextDecoder().decode(out.stderr));
-    const json = JSON.parse(new TextDecoder().decode(out.stdout));
+    const out = await hopWith(
+      { HOPFIELD_BACKEND: backend },
+      "retrieve",
+      "--patterns",
+      patterns,
+      "--queries",
+      queries,
+      "--beta",
+      "8",
+    );
+    assert.equal(out.code, 0, out.err);
+    const json = JSON.parse(out.out);
     assert.match(json.backend, new RegExp(`^${backend}`));
     states[backend] = json.states;
   }
@@ -132,26 +136,21 @@ Deno.test("hop phase --n 10 prints the thresholds; bad N, radius and cosine fail
 
 Deno.test("with no BLAS library and no GPU, hop falls back to cpu and says so once", async () => {
   const patterns = await tmpJson([[1, 0], [0, 1]]), queries = await tmpJson([[0.9, 0.1], [0.2, 0.8]]);
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "-A",
-      `${ROOT}lib/cli/hop.ts`,
-      "retrieve",
-      "--patterns",
-      patterns,
-      "--queries",
-      queries,
-      "--beta",
-      "4",
-      "--backend",
-      "auto",
-    ],
-    env: { HOPFIELD_BLAS: "/nonexistent/libblas.so" },
-  }).output();
+  const out = await hopWith(
+    { HOPFIELD_BLAS: "/nonexistent/libblas.so" },
+    "retrieve",
+    "--patterns",
+    patterns,
+    "--queries",
+    queries,
+    "--beta",
+    "4",
+    "--backend",
+    "auto",
+  );
   assert.equal(out.code, 0);
-  assert.match(JSON.parse(new TextDecoder().decode(out.stdout)).backend, /^cpu/);
-  const err = new TextDecoder().decode(out.stderr);
+  assert.match(JSON.parse(out.out).backend, /^cpu/);
+  const err = out.err;
   assert.equal(err.match(/using the cpu backend/g)?.length, 1, err);
 });
 
