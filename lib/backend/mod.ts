@@ -94,7 +94,8 @@ export function blasBackend(precision: "f32" | "f64" = "f32"): Backend | null {
   const blas = loadBlas();
   if (!blas) return null;
   const Arr = precision === "f32" ? Float32Array : Float64Array;
-  // Pattern conversions are cached per array so that repeated steps do not re-convert 60000 × 784 values.
+  // Pattern conversions are cached per array so that repeated steps do not re-convert 60000 × 784 values
+  // (so a Float64 pattern array must not be modified in place after its first use here).
   const converted = new WeakMap<FloatArray, FloatArray>();
   const asArr = (m: DenseMatrix): FloatArray => {
     if (m.data instanceof Arr) return m.data;

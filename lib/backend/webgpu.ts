@@ -269,7 +269,8 @@ interface DevicePatterns {
 /**
  * Retrieval on a GPU context: `steps` updates `ξ ← X·map(β Xᵀξ)` for every query, all recorded into one
  * submit per block of queries (no readback between steps), then one readback. Also one step's probabilities,
- * and softmax energies on a grid of states.
+ * and softmax energies on a grid of states. Pattern matrices are uploaded once and cached by their data array:
+ * change the patterns by passing a new array, not by writing into one already used here.
  */
 export class GpuRetrieval {
   readonly gpu: GpuContext;

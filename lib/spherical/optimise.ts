@@ -6,7 +6,8 @@
  * of spheres (tangent gradient, retraction by normalisation, Armijo backtracking), for
  * p = 8, 16, 32, … up to `pMax` (L-BFGS: the problem grows ill-conditioned with p). Stage 2 (polish): the pairs that carry the soft maximum's weight are the
  * active contacts; Gauss–Newton on `‖xᵢ − xⱼ‖² = t` for them (and `‖xᵢ‖ = 1`) pushes them to exact equality,
- * kept only if it raises the minimal angle. Random restarts; the best code is returned.
+ * kept only if it raises the minimal angle. Random restarts alternate with basin hops from the best code so far
+ * (all points jiggled, or one point moved to a random place); the best code is returned.
  *
  * @module
  */
@@ -45,6 +46,13 @@ function randomStart(m: number, d: number, prng: Prng): Float64Array {
   const x = new Float64Array(m * d);
   for (let k = 0; k < x.length; k++) x[k] = prng.normal();
   return normaliseRows({ rows: m, cols: d, data: x });
+}
+
+/** `x` with one random point moved to a uniformly random place. */
+function relocate(x: Float64Array, m: number, d: number, prng: Prng): Float64Array {
+  const y = x.slice(), i = prng.int(m);
+  y.set(randomStart(1, d, prng), i * d);
+  return y;
 }
 
 /** `x` plus Gaussian noise of standard deviation σ per coordinate, renormalised. */
@@ -304,9 +312,12 @@ export function optimiseCode(d: number, m: number, options: CodeOptions = {}): C
     // Alternate fresh random starts (beginning at a different exponent each time, so that they do not all fall
     // into the low-p energy minimiser's basin) with perturbations of the best code so far (basin hopping).
     const hop: boolean = best !== null && r % 2 === 1;
-    const x: Float64Array = hop
+    // Hops alternate between jiggling every point and moving one point to a random place.
+    const x: Float64Array = !hop
+      ? randomStart(m, d, prng)
+      : r % 4 === 1
       ? perturb(best!.x, m, d, 0.02 * (1 + (r % 5)), prng)
-      : randomStart(m, d, prng);
+      : relocate(best!.x, m, d, prng);
     const p0 = hop ? 256 : 2 ** (3 + ((r >> 1) % 6));
     for (let p = p0; p <= pMax; p *= 2) descend(x, m, d, p, 400);
     let cur = minAngle({ rows: m, cols: d, data: x });
