@@ -180,6 +180,17 @@ function prngFor(seed: number, n: number, trial: number): Prng {
 /**
  * The fraction of queries retrieved with N stored patterns: per trial, draw N patterns, corrupt up to `queries`
  * of them, retrieve with the model, and apply the criterion.
+ *
+ * @example
+ * ```ts
+ * import { retrievalRate } from "./capacity.ts";
+ * import assert from "node:assert/strict";
+ * const rate = await retrievalRate({
+ *   model: { kind: "classical" }, distribution: "bipolar", d: 100, seed: 1,
+ *   corruption: { kind: "flip", fraction: 0.1 }, criterion: { kind: "exact" },
+ * }, 3);
+ * assert.equal(rate, 1); // 3 patterns in d = 100: every corrupted query is repaired
+ * ```
  */
 export async function retrievalRate(protocol: CapacityProtocol, n: number): Promise<number> {
   checkProtocol(protocol);

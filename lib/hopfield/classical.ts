@@ -9,7 +9,16 @@
 import { type Matrix, matrix } from "../linalg/matrix.ts";
 import type { Prng } from "../linalg/prng.ts";
 
-/** Checks that every entry is ±1. */
+/**
+ * Checks that every entry is ±1.
+ *
+ * @example
+ * ```ts
+ * import { checkBipolar } from "./classical.ts";
+ * import assert from "node:assert/strict";
+ * assert.throws(() => checkBipolar([1, 0.5], "state", "update"), /state\[1\]=0.5/);
+ * ```
+ */
 export function checkBipolar(m: Matrix | ArrayLike<number>, what: string, action: string): void {
   const data = "data" in m ? m.data : m;
   for (let k = 0; k < data.length; k++) {
@@ -123,7 +132,18 @@ export function classicalUpdate(
   return changed;
 }
 
-/** 0…d−1, shuffled by `prng` (Fisher–Yates) when one is given. */
+/**
+ * 0…d−1, shuffled by `prng` (Fisher–Yates) when one is given.
+ *
+ * @example
+ * ```ts
+ * import { visitOrder } from "./classical.ts";
+ * import { createPrng } from "../linalg/prng.ts";
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(visitOrder(4), [0, 1, 2, 3]);
+ * assert.deepEqual([...visitOrder(4, createPrng(1))].sort(), [0, 1, 2, 3]);
+ * ```
+ */
 export function visitOrder(d: number, prng?: Prng): number[] {
   const order = Array.from({ length: d }, (_, i) => i);
   if (prng) {
@@ -135,7 +155,19 @@ export function visitOrder(d: number, prng?: Prng): number[] {
   return order;
 }
 
-/** Sweeps until no unit changes (or `maxSweeps`, default 100). Returns the final state and the sweeps used. */
+/**
+ * Sweeps until no unit changes (or `maxSweeps`, default 100). Returns the final state and the sweeps used.
+ *
+ * @example
+ * ```ts
+ * import { classicalRetrieve, hebbianWeights } from "./classical.ts";
+ * import { fromRows } from "../linalg/matrix.ts";
+ * import assert from "node:assert/strict";
+ * const W = hebbianWeights(fromRows([[1, 1, -1, -1, 1, -1]]));
+ * const r = classicalRetrieve(W, [1, -1, -1, -1, 1, -1]); // one bit flipped
+ * assert.ok(r.converged && r.state[1] === 1);
+ * ```
+ */
 export function classicalRetrieve(
   weights: Matrix,
   query: ArrayLike<number>,

@@ -128,7 +128,19 @@ export function denseUpdate(
   return changed;
 }
 
-/** Sweeps until no unit changes (or `maxSweeps`, default 100). */
+/**
+ * Sweeps until no unit changes (or `maxSweeps`, default 100).
+ *
+ * @example
+ * ```ts
+ * import { denseRetrieve } from "./dense.ts";
+ * import { fromRows } from "../linalg/matrix.ts";
+ * import assert from "node:assert/strict";
+ * const X = fromRows([[1, 1, -1, 1, -1, 1], [-1, 1, 1, 1, 1, -1]]);
+ * const r = denseRetrieve(X, [1, 1, -1, 1, 1, 1], { kind: "exp" });
+ * assert.deepEqual(Array.from(r.state), [1, 1, -1, 1, -1, 1]);
+ * ```
+ */
 export function denseRetrieve(
   patterns: Matrix,
   query: ArrayLike<number>,

@@ -116,7 +116,17 @@ export function minAngle(points: Matrix): MinAngle {
   return result!;
 }
 
-/** Rows scaled to unit length (a zero row is an error). */
+/**
+ * Rows scaled to unit length (a zero row is an error).
+ *
+ * @example
+ * ```ts
+ * import { normaliseRows } from "./angles.ts";
+ * import { fromRows } from "../linalg/matrix.ts";
+ * import assert from "node:assert/strict";
+ * assert.ok(Math.abs(Math.hypot(...normaliseRows(fromRows([[3, 4]]))) - 1) < 1e-15);
+ * ```
+ */
 export function normaliseRows(points: Matrix): Float64Array {
   const d = points.cols, out = points.data.slice();
   for (let i = 0; i < points.rows; i++) {

@@ -45,13 +45,31 @@ export function capMeasure(d: number, theta: number): number {
   return theta <= Math.PI / 2 ? half : 1 - half;
 }
 
-/** Chabauty–Shannon–Wyner: `A(d, θ) ≥ 1/μ_d(θ)` (a maximal code's caps of radius θ cover the sphere). */
+/**
+ * Chabauty–Shannon–Wyner: `A(d, θ) ≥ 1/μ_d(θ)` (a maximal code's caps of radius θ cover the sphere).
+ *
+ * @example
+ * ```ts
+ * import { cswLower } from "./bounds.ts";
+ * import assert from "node:assert/strict";
+ * assert.ok(Math.abs(cswLower(3, Math.PI / 3) - 4) < 1e-12); // 1/μ₃(60°) = 2/(1 − cos 60°)
+ * ```
+ */
 export function cswLower(d: number, theta: number): number {
   checkAngle(theta, "compute the CSW bound");
   return 1 / capMeasure(d, theta);
 }
 
-/** Cap packing: `A(d, θ) ≤ 1/μ_d(θ/2)` (caps of radius θ/2 around the points are disjoint). */
+/**
+ * Cap packing: `A(d, θ) ≤ 1/μ_d(θ/2)` (caps of radius θ/2 around the points are disjoint).
+ *
+ * @example
+ * ```ts
+ * import { capPackingUpper } from "./bounds.ts";
+ * import assert from "node:assert/strict";
+ * assert.ok(Math.abs(capPackingUpper(3, Math.PI / 3) - (8 + 4 * Math.sqrt(3))) < 1e-12);
+ * ```
+ */
 export function capPackingUpper(d: number, theta: number): number {
   checkAngle(theta, "compute the cap-packing bound");
   return 1 / capMeasure(d, theta / 2);
@@ -137,6 +155,13 @@ export function levenshtein(d: number, s: number): number {
 /**
  * The largest minimal angle (radians) that Levenshtein allows for N points: `arccos` of the smallest s with
  * `L(d, s) ≥ N` (L is increasing), by bisection.
+ *
+ * @example
+ * ```ts
+ * import { levenshteinAngle } from "./bounds.ts";
+ * import assert from "node:assert/strict";
+ * assert.ok(Math.abs(levenshteinAngle(3, 12) - Math.atan(2)) < 1e-9); // the icosahedron's angle
+ * ```
  */
 export function levenshteinAngle(d: number, n: number): number {
   if (!Number.isInteger(n) || n < 2) {
@@ -183,6 +208,13 @@ let klStar: { theta: number; constant: number } | undefined;
 /**
  * θ* and the constant of KL-2: the minimiser and minimum of `KL1(t) + ½ log₂(1 − cos t)` on (0, π/2), by
  * golden-section search (≈ 62.9974°, −0.0990558).
+ *
+ * @example
+ * ```ts
+ * import { klThetaStar } from "./bounds.ts";
+ * import assert from "node:assert/strict";
+ * assert.ok(Math.abs((klThetaStar().theta * 180) / Math.PI - 62.9974) < 1e-3);
+ * ```
  */
 export function klThetaStar(): { theta: number; constant: number } {
   if (klStar) return klStar;
@@ -216,7 +248,16 @@ export function klRate(theta: number): number {
   return theta <= star ? -0.5 * Math.log2(1 - Math.cos(theta)) + constant : kl1(theta);
 }
 
-/** The CSW rate `−log₂ sin θ` (bits per dimension; 0 from 90° on). */
+/**
+ * The CSW rate `−log₂ sin θ` (bits per dimension; 0 from 90° on).
+ *
+ * @example
+ * ```ts
+ * import { cswRate } from "./bounds.ts";
+ * import assert from "node:assert/strict";
+ * assert.ok(Math.abs(cswRate(Math.PI / 3) - 0.2075187) < 1e-6); // the "2^{0.2075 d}" of random codes
+ * ```
+ */
 export function cswRate(theta: number): number {
   checkAngle(theta, "compute the CSW rate");
   return theta >= Math.PI / 2 ? 0 : -Math.log2(Math.sin(theta));

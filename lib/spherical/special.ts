@@ -108,7 +108,16 @@ export function gegenbauer(d: number, K: number, t: number): number[] {
   return p.slice(0, K + 1);
 }
 
-/** The Jacobi polynomial `P_n^{(α,β)}(x)` by the standard three-term recurrence. */
+/**
+ * The Jacobi polynomial `P_n^{(α,β)}(x)` by the standard three-term recurrence.
+ *
+ * @example
+ * ```ts
+ * import { jacobi } from "./special.ts";
+ * import assert from "node:assert/strict";
+ * assert.ok(Math.abs(jacobi(2, 0, 0, 0.5) - (3 * 0.25 - 1) / 2) < 1e-15); // α = β = 0: Legendre
+ * ```
+ */
 export function jacobi(n: number, alpha: number, beta: number, x: number): number {
   if (n === 0) return 1;
   let p0 = 1, p1 = alpha + 1 + ((alpha + beta + 2) * (x - 1)) / 2;
@@ -122,7 +131,16 @@ export function jacobi(n: number, alpha: number, beta: number, x: number): numbe
   return p1;
 }
 
-/** The largest zero of `P_n^{(α,β)}` in (−1, 1): a scan in θ = arccos x from 0, then bisection to 1e-15. */
+/**
+ * The largest zero of `P_n^{(α,β)}` in (−1, 1): a scan in θ = arccos x from 0, then bisection to 1e-15.
+ *
+ * @example
+ * ```ts
+ * import { largestJacobiZero } from "./special.ts";
+ * import assert from "node:assert/strict";
+ * assert.ok(Math.abs(largestJacobiZero(2, 0, 0) - 1 / Math.sqrt(3)) < 1e-14); // zeros of P₂: ±1/√3
+ * ```
+ */
 export function largestJacobiZero(n: number, alpha: number, beta: number): number {
   if (n < 1) return -1;
   const f = (x: number) => jacobi(n, alpha, beta, x);

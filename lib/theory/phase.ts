@@ -24,7 +24,17 @@ export interface EquidistantSet {
   cosine?: number;
 }
 
-/** Checks N, r and c; returns them with `Δ = r²(1−c)`. */
+/**
+ * Checks N, r and c; returns them with `Δ = r²(1−c)`.
+ *
+ * @example
+ * ```ts
+ * import { equidistantSet } from "./phase.ts";
+ * import assert from "node:assert/strict";
+ * assert.equal(equidistantSet(5, { radius: 2, cosine: 0 }).delta, 4); // Δ = r²(1 − c)
+ * assert.throws(() => equidistantSet(5, { cosine: -0.5 }), /cosine=-0.5/);
+ * ```
+ */
 export function equidistantSet(
   n: number,
   options: EquidistantSet = {},
@@ -84,7 +94,16 @@ export function reducedMap(m: number, K: number, n: number): number {
   return em1 / (em1 + n);
 }
 
-/** `F'_K(m) = K N e^{Km} / (e^{Km} + N − 1)²`. */
+/**
+ * `F'_K(m) = K N e^{Km} / (e^{Km} + N − 1)²`.
+ *
+ * @example
+ * ```ts
+ * import { reducedMapSlope } from "./phase.ts";
+ * import assert from "node:assert/strict";
+ * assert.equal(reducedMapSlope(0, 10, 10), 1); // F'_K(0) = K/N: the global state's stability edge
+ * ```
+ */
 export function reducedMapSlope(m: number, K: number, n: number): number {
   const x = K * m;
   if (x > 0) {
@@ -98,6 +117,14 @@ export function reducedMapSlope(m: number, K: number, n: number): number {
 /**
  * The coupling at which `m ≠ 0` is a fixed point: `K(m) = ln((1 + (N−1)m)/(1 − m)) / m`, for
  * `m ∈ (−1/(N−1), 1)`; `K(0) = N` (the limit).
+ *
+ * @example
+ * ```ts
+ * import { fixedPointCoupling, reducedMap } from "./phase.ts";
+ * import assert from "node:assert/strict";
+ * const K = fixedPointCoupling(0.8, 10);
+ * assert.ok(Math.abs(reducedMap(0.8, K, 10) - 0.8) < 1e-14); // m = 0.8 is a fixed point of F_K
+ * ```
  */
 export function fixedPointCoupling(m: number, n: number): number {
   if (!(m > -1 / (n - 1) && m < 1)) {
@@ -107,7 +134,16 @@ export function fixedPointCoupling(m: number, n: number): number {
   return (Math.log1p((n - 1) * m) - Math.log1p(-m)) / m;
 }
 
-/** Bisection for a sign change of `f` on [lo, hi] to absolute width `tol` (f(lo), f(hi) of opposite sign). */
+/**
+ * Bisection for a sign change of `f` on [lo, hi] to absolute width `tol` (f(lo), f(hi) of opposite sign).
+ *
+ * @example
+ * ```ts
+ * import { bisect } from "./phase.ts";
+ * import assert from "node:assert/strict";
+ * assert.ok(Math.abs(bisect((x) => x * x - 2, 0, 2) - Math.SQRT2) < 1e-15);
+ * ```
+ */
 export function bisect(f: (x: number) => number, lo: number, hi: number, tol = 1e-15): number {
   let flo = f(lo);
   const fhi = f(hi);
