@@ -43,9 +43,12 @@ function iterateSteps(
   return r;
 }
 
-/** Softmax energies on the host: `−lse(β, Xᵀξ) + ½ξᵀξ + β⁻¹ ln N + ½M²` per row. */
-function hostEnergies(patterns: DenseMatrix, states: DenseMatrix, options: { beta: number }): Float64Array {
-  const spec = mapSpec({ beta: options.beta });
+/**
+ * Energies on the host (Float64) for every row of `states`: softmax's `−lse(β, Xᵀξ) + ½ξᵀξ + β⁻¹ ln N + ½M²`
+ * by default, or the Fenchel–Young energy of the map in `options`.
+ */
+export function hostEnergies(patterns: DenseMatrix, states: DenseMatrix, options: MapOptions): Float64Array {
+  const spec = mapSpec(options);
   const X = patterns as Matrix, maxNorm = maxRowNorm(X);
   return Float64Array.from(
     { length: states.rows },
@@ -72,21 +75,19 @@ function cpuStep(
   options: MapOptions,
   output: StepOutput = {},
 ): StepResult {
-  {
-    const spec = mapSpec(options);
-    const n = patterns.rows, d = patterns.cols, b = queries.rows;
-    const probabilities = matrix(b, n), states = matrix(b, d);
-    for (let q = 0; q < b; q++) {
-      updateInto(
-        patterns as Matrix, // reads only; an f32 pattern matrix is computed on in f64
-        queries.data.subarray(q * d, (q + 1) * d),
-        spec,
-        states.data.subarray(q * d, (q + 1) * d),
-        probabilities.data.subarray(q * n, (q + 1) * n),
-      );
-    }
-    return output.probabilities === false ? { states } : { states, probabilities };
+  const spec = mapSpec(options);
+  const n = patterns.rows, d = patterns.cols, b = queries.rows;
+  const probabilities = matrix(b, n), states = matrix(b, d);
+  for (let q = 0; q < b; q++) {
+    updateInto(
+      patterns as Matrix, // reads only; an f32 pattern matrix is computed on in f64
+      queries.data.subarray(q * d, (q + 1) * d),
+      spec,
+      states.data.subarray(q * d, (q + 1) * d),
+      probabilities.data.subarray(q * n, (q + 1) * n),
+    );
   }
+  return output.probabilities === false ? { states } : { states, probabilities };
 }
 
 /** A `blas` backend in the given precision, or `null` if no CBLAS library loads. */
@@ -109,36 +110,34 @@ export function blasBackend(precision: "f32" | "f64" = "f32"): Backend | null {
     options: MapOptions,
     output: StepOutput = {},
   ) => {
-    {
-      const spec = mapSpec(options);
-      const X = asArr(patterns);
-      if (spec.kind === "softmax" && precision === "f32" && output.probabilities === false) {
-        return { states: fusedSoftmaxStep(blas, X as Float32Array, patterns.rows, queries, spec.beta) };
-      }
-      const n = patterns.rows, d = patterns.cols, b = queries.rows;
-      const probabilities = matrix(b, n), states = matrix(b, d);
-      const block = Math.min(QUERY_BLOCK, b);
-      const scores = new Arr(block * n), out = new Arr(block * d), row = new Float64Array(n);
-      for (let q0 = 0; q0 < b; q0 += block) {
-        const m = Math.min(block, b - q0);
-        const Q = new Arr(queries.data.subarray(q0 * d, (q0 + m) * d));
-        blas.gemmNT(Q, X, scores, m, n, d);
-        for (let r = 0; r < m; r++) {
-          const srow = scores.subarray(r * n, (r + 1) * n);
-          const prow = probabilities.data.subarray((q0 + r) * n, (q0 + r + 1) * n);
-          if (spec.kind === "softmax") {
-            softmaxInPlace(srow, spec.beta, prow);
-          } else {
-            for (let i = 0; i < n; i++) row[i] = spec.beta * srow[i];
-            applyScaled(row, spec, prow);
-            srow.set(prow);
-          }
-        }
-        blas.gemmNN(scores, X, out, m, d, n);
-        for (let k = 0; k < m * d; k++) states.data[q0 * d + k] = out[k];
-      }
-      return output.probabilities === false ? { states } : { states, probabilities };
+    const spec = mapSpec(options);
+    const X = asArr(patterns);
+    if (spec.kind === "softmax" && precision === "f32" && output.probabilities === false) {
+      return { states: fusedSoftmaxStep(blas, X as Float32Array, patterns.rows, queries, spec.beta) };
     }
+    const n = patterns.rows, d = patterns.cols, b = queries.rows;
+    const probabilities = matrix(b, n), states = matrix(b, d);
+    const block = Math.min(QUERY_BLOCK, b);
+    const scores = new Arr(block * n), out = new Arr(block * d), row = new Float64Array(n);
+    for (let q0 = 0; q0 < b; q0 += block) {
+      const m = Math.min(block, b - q0);
+      const Q = new Arr(queries.data.subarray(q0 * d, (q0 + m) * d));
+      blas.gemmNT(Q, X, scores, m, n, d);
+      for (let r = 0; r < m; r++) {
+        const srow = scores.subarray(r * n, (r + 1) * n);
+        const prow = probabilities.data.subarray((q0 + r) * n, (q0 + r + 1) * n);
+        if (spec.kind === "softmax") {
+          softmaxInPlace(srow, spec.beta, prow);
+        } else {
+          for (let i = 0; i < n; i++) row[i] = spec.beta * srow[i];
+          applyScaled(row, spec, prow);
+          srow.set(prow);
+        }
+      }
+      blas.gemmNN(scores, X, out, m, d, n);
+      for (let k = 0; k < m * d; k++) states.data[q0 * d + k] = out[k];
+    }
+    return output.probabilities === false ? { states } : { states, probabilities };
   };
   return {
     name: "blas",
@@ -243,6 +242,20 @@ function softmaxInPlace(s: Float32Array | Float64Array, beta: number, p: Float64
   }
   const inv = 1 / sum;
   for (let i = 0; i < s.length; i++) s[i] = p[i] *= inv;
+}
+
+/**
+ * `name (description)`, the line the notebooks and `hop retrieve` print for the backend used.
+ *
+ * @example
+ * ```ts
+ * import { backendLabel, cpuBackend } from "./mod.ts";
+ * import assert from "node:assert/strict";
+ * assert.equal(backendLabel(cpuBackend), "cpu (TypeScript, Float64)");
+ * ```
+ */
+export function backendLabel(backend: Backend): string {
+  return `${backend.name} (${backend.description})`;
 }
 
 let warned = false;

@@ -4,16 +4,16 @@
  *
  * @module
  */
-import { type Matrix, matrix, maxRowNorm } from "../linalg/matrix.ts";
-import { energyUnchecked } from "../hopfield/energy.ts";
+import { type Matrix, matrix } from "../linalg/matrix.ts";
 import {
   retrieve,
   type RetrieveOptions,
   type RetrieveResult,
+  stoppingRule,
   type Trajectory,
 } from "../hopfield/retrieve.ts";
 import { checkPatterns, hopfieldSpec } from "../hopfield/options.ts";
-import { type BackendName, selectBackend } from "./mod.ts";
+import { type BackendName, hostEnergies, selectBackend } from "./mod.ts";
 import type { Backend } from "./types.ts";
 
 /** `retrieve()` options plus the backend to run on. */
@@ -51,13 +51,7 @@ export async function retrieveOn(
   if (backend.name === "cpu") return { ...retrieve(patterns, queries, options), backend };
   const spec = hopfieldSpec(options, "retrieve");
   checkPatterns(patterns, queries, "retrieve");
-  const maxSteps = options.maxSteps ?? 100, eps = options.eps ?? 1e-8, record = options.trajectory ?? true;
-  if (!Number.isInteger(maxSteps) || maxSteps < 1) {
-    throw new RangeError(`Cannot retrieve: maxSteps must be a positive integer: maxSteps=${maxSteps}`);
-  }
-  if (!(eps >= 0) || !Number.isFinite(eps)) {
-    throw new RangeError(`Cannot retrieve: eps must be a finite number ≥ 0: eps=${eps}`);
-  }
+  const { maxSteps, eps } = stoppingRule(options), record = options.trajectory ?? true;
   const n = patterns.rows, d = patterns.cols, b = queries.rows;
   const states = matrix(b, d), before = matrix(b, d);
   states.data.set(queries.data);
@@ -65,12 +59,10 @@ export async function retrieveOn(
   const paths: Trajectory[] = Array.from({ length: b }, () => ({ energy: [], delta: [], support: [] }));
   const options_ = { kind: spec.kind, beta: spec.beta, alpha: spec.alpha };
   // Softmax energies run on the backend; the sparse maps' Fenchel–Young energies on the host (Float64).
-  const maxNorm = maxRowNorm(patterns);
   const energiesOf = (m: Matrix) =>
-    spec.kind === "softmax" ? backend.energies(patterns, m, spec) : Promise.resolve(Float64Array.from(
-      { length: m.rows },
-      (_, q) => energyUnchecked(patterns, m.data.subarray(q * d, (q + 1) * d), spec, maxNorm),
-    ));
+    spec.kind === "softmax"
+      ? backend.energies(patterns, m, spec)
+      : Promise.resolve(hostEnergies(patterns, m, spec));
   if (record) {
     const e = await energiesOf(states);
     paths.forEach((p, q) => p.energy.push(e[q]));

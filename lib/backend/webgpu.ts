@@ -11,7 +11,7 @@
  *
  * @module
  */
-import { type Matrix, matrix } from "../linalg/matrix.ts";
+import { type Matrix, matrix, maxRowNorm } from "../linalg/matrix.ts";
 import { type MapOptions, type MapSpec, mapSpec } from "../maps/mod.ts";
 import matmulSource from "./wgsl/matmul.wgsl" with { type: "text" };
 import rowmapSource from "./wgsl/rowmap.wgsl" with { type: "text" };
@@ -391,12 +391,7 @@ export class GpuRetrieval {
     const spec = mapSpec({ beta: options.beta });
     const X = this.#patterns(patterns);
     const n = X.rows, d = X.cols, g = states.rows;
-    let maxSq = 0;
-    for (let i = 0; i < n; i++) {
-      let sq = 0;
-      for (let k = 0; k < d; k++) sq += patterns.data[i * d + k] ** 2;
-      maxSq = Math.max(maxSq, sq);
-    }
+    const maxSq = maxRowNorm(patterns as Matrix) ** 2;
     const out = new Float64Array(g);
     const qb = this.#queryBlock(n, g);
     for (let q0 = 0; q0 < g; q0 += qb) {

@@ -5,7 +5,7 @@
  * @module
  */
 import { BENCH_SIZES, runBench } from "../backend/bench.ts";
-import { type BackendName, BACKENDS } from "../backend/mod.ts";
+import { backendLabel, type BackendName, BACKENDS } from "../backend/mod.ts";
 import { retrieveOn } from "../backend/retrieve.ts";
 import { fromRows, type Matrix, toRows } from "../linalg/matrix.ts";
 import { MAP_KINDS, type MapKind, separate } from "../maps/mod.ts";
@@ -111,7 +111,7 @@ export const COMMANDS: Record<string, Command> = {
         alpha: f.has("alpha") ? f.number("alpha") : undefined,
       });
       return {
-        backend: `${r.backend.name} (${r.backend.description})`,
+        backend: backendLabel(r.backend),
         states: toRows(r.states),
         probabilities: toRows(r.probabilities),
         steps: r.steps,

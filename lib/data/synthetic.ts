@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { type Matrix, matrix } from "../linalg/matrix.ts";
+import { dot, type Matrix, matrix } from "../linalg/matrix.ts";
 import type { Prng } from "../linalg/prng.ts";
 
 function checkCount(name: string, v: number, min: number, action: string): void {
@@ -125,4 +125,55 @@ export function equidistant(
   const keep = Math.min(minDim, n);
   for (let i = 0; i < n; i++) for (let k = 0; k < keep; k++) out.data[i * d + k] = full[i * n + k];
   return out;
+}
+
+/**
+ * The rows of m rotated by a random orthogonal map of ℝᵈ (a product of d Householder reflections with Gaussian
+ * normals from `prng`), so that nothing is axis-aligned. Shapes: N × d → N × d.
+ *
+ * @example
+ * ```ts
+ * import { equidistant, rotateRows } from "./synthetic.ts";
+ * import { createPrng } from "../linalg/prng.ts";
+ * import { dot, row } from "../linalg/matrix.ts";
+ * import assert from "node:assert/strict";
+ * const X = rotateRows(equidistant(3, { dim: 4 }), { prng: createPrng(1) });
+ * assert.ok(Math.abs(dot(row(X, 0), row(X, 1)) + 0.5) < 1e-14); // angles are kept
+ * ```
+ */
+export function rotateRows(m: Matrix, options: { prng: Prng }): Matrix {
+  const d = m.cols, out = matrix(m.rows, d, m.data.slice());
+  for (let r = 0; r < d; r++) {
+    const v = Array.from({ length: d }, () => options.prng.normal()), vv = dot(v, v);
+    for (let i = 0; i < m.rows; i++) {
+      const x = out.data.subarray(i * d, (i + 1) * d), proj = dot(x, v);
+      for (let k = 0; k < d; k++) x[k] -= (2 * proj * v[k]) / vv;
+    }
+  }
+  return out;
+}
+
+/**
+ * The first N rows of the Sylvester–Hadamard matrix of order d (d a power of 2): mutually orthogonal ±1 rows.
+ *
+ * @example
+ * ```ts
+ * import { hadamardRows } from "./synthetic.ts";
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(Array.from(hadamardRows(2, 4).data), [1, 1, 1, 1, 1, -1, 1, -1]);
+ * ```
+ */
+export function hadamardRows(n: number, d: number): Matrix {
+  if ((d & (d - 1)) !== 0 || d < 1 || !(n >= 1 && n <= d)) {
+    throw new RangeError(`Cannot build Hadamard rows: need d a power of 2 and 1 ≤ N ≤ d: N=${n}, d=${d}`);
+  }
+  const data = new Float64Array(n * d);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < d; j++) {
+      let bits = i & j, parity = 0;
+      while (bits) [parity, bits] = [parity ^ (bits & 1), bits >> 1];
+      data[i * d + j] = parity ? -1 : 1;
+    }
+  }
+  return { rows: n, cols: d, data };
 }

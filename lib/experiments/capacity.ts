@@ -11,7 +11,7 @@
 import { retrieveOn } from "../backend/retrieve.ts";
 import type { BackendName } from "../backend/mod.ts";
 import { loadMnist } from "../data/mnist.ts";
-import { bipolar, sphere } from "../data/synthetic.ts";
+import { bipolar, hadamardRows, sphere } from "../data/synthetic.ts";
 import { flipSigns, gaussianNoise, maskRandom } from "../data/corrupt.ts";
 import { classicalRetrieve, hebbianWeights } from "../hopfield/classical.ts";
 import { denseRetrieve, type Interaction } from "../hopfield/dense.ts";
@@ -93,31 +93,6 @@ function checkProtocol(p: CapacityProtocol): void {
   if (p.distribution === "hadamard" && (p.d & (p.d - 1)) !== 0) {
     throw new RangeError(`Cannot ${action}: Hadamard rows need d a power of 2: d=${p.d}`);
   }
-}
-
-/**
- * The first N rows of the Sylvester–Hadamard matrix of order d (d a power of 2): mutually orthogonal ±1 rows.
- *
- * @example
- * ```ts
- * import { hadamardRows } from "./capacity.ts";
- * import assert from "node:assert/strict";
- * assert.deepEqual(Array.from(hadamardRows(2, 4).data), [1, 1, 1, 1, 1, -1, 1, -1]);
- * ```
- */
-export function hadamardRows(n: number, d: number): Matrix {
-  if ((d & (d - 1)) !== 0 || d < 1 || !(n >= 1 && n <= d)) {
-    throw new RangeError(`Cannot build Hadamard rows: need d a power of 2 and 1 ≤ N ≤ d: N=${n}, d=${d}`);
-  }
-  const data = new Float64Array(n * d);
-  for (let i = 0; i < n; i++) {
-    for (let j = 0; j < d; j++) {
-      let bits = i & j, parity = 0;
-      while (bits) [parity, bits] = [parity ^ (bits & 1), bits >> 1];
-      data[i * d + j] = parity ? -1 : 1;
-    }
-  }
-  return { rows: n, cols: d, data };
 }
 
 let mnistCache: Matrix | undefined;

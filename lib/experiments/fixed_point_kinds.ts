@@ -7,7 +7,7 @@
 import { loadMnist } from "../data/mnist.ts";
 import { classifyFixedPoint, type FixedPointKind, sizeAbove, sizeForMass } from "../hopfield/fixed_points.ts";
 import { retrieveOn } from "../backend/retrieve.ts";
-import type { BackendName } from "../backend/mod.ts";
+import { backendLabel, type BackendName } from "../backend/mod.ts";
 import { type Matrix, norm, row } from "../linalg/matrix.ts";
 import { compose, type Figure, panel, Plot, THEME } from "../plot/mod.ts";
 import { progress } from "./scale.ts";
@@ -74,7 +74,7 @@ export async function runFixedPointKinds(params: FixedPointParams): Promise<Fixe
       }
     });
     converged.push({ beta, fraction: r.converged.filter(Boolean).length / Q.rows });
-    backend = `${r.backend.name} (${r.backend.description})`;
+    backend = backendLabel(r.backend);
     log(`β = ${beta}: done`);
   }
   return { n: params.n, rows, converged, backend };

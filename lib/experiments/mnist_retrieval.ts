@@ -7,7 +7,7 @@
 import { gaussianNoise, maskHalf } from "../data/corrupt.ts";
 import { loadMnist } from "../data/mnist.ts";
 import { retrieveOn } from "../backend/retrieve.ts";
-import type { BackendName } from "../backend/mod.ts";
+import { backendLabel, type BackendName } from "../backend/mod.ts";
 import { distance, type Matrix, row, selectRows } from "../linalg/matrix.ts";
 import { createPrng, sampleIndices } from "../linalg/prng.ts";
 import { compose, type Figure, greyPngUrl, panel, Plot, THEME } from "../plot/mod.ts";
@@ -104,7 +104,7 @@ export async function runMnistRetrieval(params: MnistRetrievalParams): Promise<M
       log(`${name}, β = ${beta}: ${correct}/${queries.rows} retrieved`);
       const steps = r.steps.reduce((a, b) => a + b, 0) / r.steps.length;
       rates.push({ beta, correct: correct / queries.rows, error: error / queries.rows, steps });
-      backend = `${r.backend.name} (${r.backend.description})`;
+      backend = backendLabel(r.backend);
     }
     const ex = (m: Matrix) => Array.from({ length: params.examples }, (_, e) => Array.from(row(m, e)));
     corruptions.push({ name, queries: ex(queries), retrieved, targets: ex(targets), rates });

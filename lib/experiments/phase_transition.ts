@@ -8,25 +8,28 @@
  * @module
  */
 import { retrieveOn } from "../backend/retrieve.ts";
-import type { BackendName } from "../backend/mod.ts";
-import { equidistant } from "../data/synthetic.ts";
+import { backendLabel, type BackendName } from "../backend/mod.ts";
+import { equidistant, rotateRows } from "../data/synthetic.ts";
 import { loadMnist } from "../data/mnist.ts";
 import { energy } from "../hopfield/energy.ts";
 import { update } from "../hopfield/update.ts";
 import { retrieve } from "../hopfield/retrieve.ts";
-import { columnMeans, distance, dot, fromRows, type Matrix, row } from "../linalg/matrix.ts";
-import { createPrng, type Prng } from "../linalg/prng.ts";
+import { columnMeans, distance, fromRows, type Matrix, row } from "../linalg/matrix.ts";
+import { createPrng } from "../linalg/prng.ts";
 import { compose, type Figure, panel, Plot, THEME } from "../plot/mod.ts";
 import {
   fixedPointCoupling,
+  orderParameter,
   type PhaseThresholds,
   phaseThresholds,
   reducedFixedPoints,
   reducedMap,
   reducedMapSlope,
+  symmetricLineState,
 } from "../theory/phase.ts";
 import { globalThreshold, meanSeparation } from "../theory/phase_data.ts";
 import { progress } from "./scale.ts";
+import { unitRows } from "./fixed_point_kinds.ts";
 
 const round = (x: number, digits = 6) => Number(x.toPrecision(digits));
 
@@ -317,25 +320,6 @@ export interface FullIterationData {
   maxGap: number;
 }
 
-/** A random orthogonal map of ℝᵈ as a product of d Householder reflections (seeded). */
-function rotateRows(X: Matrix, prng: Prng): Matrix {
-  const d = X.cols, out = { rows: X.rows, cols: d, data: X.data.slice() };
-  for (let r = 0; r < d; r++) {
-    const v = Array.from({ length: d }, () => prng.normal()), vv = v.reduce((s, x) => s + x * x, 0);
-    for (let i = 0; i < X.rows; i++) {
-      const x = out.data.subarray(i * d, (i + 1) * d);
-      const proj = dot(x, v);
-      for (let k = 0; k < d; k++) x[k] -= (2 * proj * v[k]) / vv;
-    }
-  }
-  return out;
-}
-
-/** The order parameter of a state: `m = (x₁ᵀξ − x₂ᵀξ)/Δ` (the logit gap over the separation). */
-function orderParameter(X: Matrix, xi: ArrayLike<number>, delta: number): number {
-  return (dot(row(X, 0), xi) - dot(row(X, 1), xi)) / delta;
-}
-
 /**
  * Iterates the full update `ξ ← X softmax(βXᵀξ)` in d dimensions from states on the symmetric line and
  * compares `m_t` with the reduced map; then, over a β grid, iterates from pattern 1 and from the mean plus a
@@ -345,15 +329,13 @@ export function runFullIteration(params: FullIterationParams): FullIterationData
   const log = progress("phase_full_iteration");
   const { n, d } = params;
   const prng = createPrng(params.seed);
-  const X = rotateRows(equidistant(n, { dim: d }), prng);
+  const X = rotateRows(equidistant(n, { dim: d }), { prng });
   const th = phaseThresholds(n), delta = th.delta;
   const beta = params.K / delta;
   const trajectories: FullIterationData["trajectories"] = [];
   let maxGap = 0;
   for (const start of params.starts) {
-    const p1 = (1 + (n - 1) * start) / n, pj = (1 - p1) / (n - 1);
-    let xi: Float64Array = new Float64Array(d);
-    for (let i = 0; i < n; i++) for (let k = 0; k < d; k++) xi[k] += (i === 0 ? p1 : pj) * X.data[i * d + k];
+    let xi: Float64Array = symmetricLineState(X, start);
     let mReduced = start;
     for (let t = 0; t <= params.steps; t++) {
       const mFull = orderParameter(X, xi, delta);
@@ -481,12 +463,7 @@ export interface MnistPhaseData {
 
 /** Stores `n` MNIST digits normalised as asked (pixels in [0, 1], flattened). */
 export function mnistPatterns(n: number, normalisation: MnistNormalisation): Matrix {
-  const images = loadMnist({ split: "train", count: n }).images;
-  const d = images.cols, out = { rows: n, cols: d, data: images.data.slice() };
-  for (let i = 0; i < n; i++) {
-    const r = out.data.subarray(i * d, (i + 1) * d), s = Math.hypot(...r);
-    if (s > 0) { for (let k = 0; k < d; k++) r[k] /= s; }
-  }
+  const out = unitRows(loadMnist({ split: "train", count: n }).images), d = out.cols;
   if (normalisation === "unit norm, then centred") {
     // Centring last keeps the mean exactly 0, so the global state is ξ = 0 and its threshold is 1/λ_max.
     const mean = columnMeans(out);
@@ -553,7 +530,7 @@ export async function runMnistPhase(params: MnistPhaseParams): Promise<MnistPhas
           trajectory: false,
           backend: params.backend,
         });
-        backend = `${r.backend.name} (${r.backend.description})`;
+        backend = backendLabel(r.backend);
         const reps = distinctStates(r.states, 1e-3);
         const energies = reps.map((i) => energy(X, row(r.states, i), { beta }));
         rows.push({

@@ -43,6 +43,31 @@ export interface RetrieveResult {
 }
 
 /**
+ * The stopping rule of `retrieve()`, checked: `maxSteps` (default 100) and `eps` (default 1e-8).
+ *
+ * @example
+ * ```ts
+ * import { stoppingRule } from "./retrieve.ts";
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(stoppingRule({}), { maxSteps: 100, eps: 1e-8 });
+ * assert.throws(() => stoppingRule({ maxSteps: 0 }), /maxSteps=0/);
+ * ```
+ */
+export function stoppingRule(
+  options: { maxSteps?: number; eps?: number },
+): { maxSteps: number; eps: number } {
+  const maxSteps = options.maxSteps ?? 100;
+  const eps = options.eps ?? 1e-8;
+  if (!Number.isInteger(maxSteps) || maxSteps < 1) {
+    throw new RangeError(`Cannot retrieve: maxSteps must be a positive integer: maxSteps=${maxSteps}`);
+  }
+  if (!(eps >= 0) || !Number.isFinite(eps)) {
+    throw new RangeError(`Cannot retrieve: eps must be a finite number ≥ 0: eps=${eps}`);
+  }
+  return { maxSteps, eps };
+}
+
+/**
  * Retrieves from a batch of queries by iterating `ξ_{t+1} = X·map(β Xᵀξ_t)` (Ramsauer et al. 2020, Eq. 3;
  * sparse maps: Hu et al. 2023, Wu et al. 2024). Each query stops on its own once `‖ξ_{t+1} − ξ_t‖ ≤ eps`, or
  * after `maxSteps` updates. For softmax the energy along each trajectory never increases (Theorem 1).
@@ -62,14 +87,7 @@ export interface RetrieveResult {
 export function retrieve(patterns: Matrix, queries: Matrix, options: RetrieveOptions): RetrieveResult {
   const spec = hopfieldSpec(options, "retrieve");
   checkPatterns(patterns, queries, "retrieve");
-  const maxSteps = options.maxSteps ?? 100;
-  const eps = options.eps ?? 1e-8;
-  if (!Number.isInteger(maxSteps) || maxSteps < 1) {
-    throw new RangeError(`Cannot retrieve: maxSteps must be a positive integer: maxSteps=${maxSteps}`);
-  }
-  if (!(eps >= 0) || !Number.isFinite(eps)) {
-    throw new RangeError(`Cannot retrieve: eps must be a finite number ≥ 0: eps=${eps}`);
-  }
+  const { maxSteps, eps } = stoppingRule(options);
   const record = options.trajectory ?? true;
   const n = patterns.rows, d = patterns.cols, b = queries.rows;
   const maxNorm = maxRowNorm(patterns);

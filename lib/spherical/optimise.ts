@@ -11,9 +11,10 @@
  *
  * @module
  */
-import { type Matrix, matrix } from "../linalg/matrix.ts";
+import { dot, type Matrix, matrix } from "../linalg/matrix.ts";
 import { createPrng, type Prng } from "../linalg/prng.ts";
 import { solve } from "../linalg/solve.ts";
+import { sphere } from "../data/synthetic.ts";
 import { minAngle, normaliseRows } from "./angles.ts";
 
 /** Options of {@link optimiseCode}. */
@@ -42,16 +43,10 @@ export interface Code {
   restarts: number;
 }
 
-function randomStart(m: number, d: number, prng: Prng): Float64Array {
-  const x = new Float64Array(m * d);
-  for (let k = 0; k < x.length; k++) x[k] = prng.normal();
-  return normaliseRows({ rows: m, cols: d, data: x });
-}
-
 /** `x` with one random point moved to a uniformly random place. */
 function relocate(x: Float64Array, m: number, d: number, prng: Prng): Float64Array {
   const y = x.slice(), i = prng.int(m);
-  y.set(randomStart(1, d, prng), i * d);
+  y.set(sphere(1, d, { prng }).data, i * d);
   return y;
 }
 
@@ -120,12 +115,6 @@ function retract(x: Float64Array, m: number, d: number): void {
   }
 }
 
-const dotv = (a: Float64Array, b: Float64Array) => {
-  let s = 0;
-  for (let k = 0; k < a.length; k++) s += a[k] * b[k];
-  return s;
-};
-
 /**
  * Riemannian L-BFGS on f_p (memory 8; stored pairs re-used after projection onto the new tangent space,
  * Armijo backtracking). Stops after `iterations` or when no step decreases f.
@@ -144,28 +133,28 @@ function descend(x: Float64Array, m: number, d: number, p: number, iterations: n
     dir.set(g);
     const alpha: number[] = [];
     for (let k = S.length - 1; k >= 0; k--) {
-      const a = dotv(S[k], dir) / dotv(Y[k], S[k]);
+      const a = dot(S[k], dir) / dot(Y[k], S[k]);
       alpha[k] = a;
       for (let c = 0; c < n; c++) dir[c] -= a * Y[k][c];
     }
     const last = S.length - 1;
     const gamma = last >= 0
-      ? dotv(S[last], Y[last]) / dotv(Y[last], Y[last])
-      : 1e-3 / Math.sqrt(dotv(g, g) + 1e-300);
+      ? dot(S[last], Y[last]) / dot(Y[last], Y[last])
+      : 1e-3 / Math.sqrt(dot(g, g) + 1e-300);
     for (let c = 0; c < n; c++) dir[c] *= gamma;
     for (let k = 0; k < S.length; k++) {
-      const b = dotv(Y[k], dir) / dotv(Y[k], S[k]);
+      const b = dot(Y[k], dir) / dot(Y[k], S[k]);
       for (let c = 0; c < n; c++) dir[c] += (alpha[k] - b) * S[k][c];
     }
     for (let c = 0; c < n; c++) dir[c] = -dir[c];
     tangent(x, dir, m, d);
-    let slope = dotv(dir, g);
+    let slope = dot(dir, g);
     if (!(slope < 0)) {
       // Not a descent direction: restart from steepest descent.
       S.length = 0;
       Y.length = 0;
-      for (let c = 0; c < n; c++) dir[c] = -g[c] * 1e-3 / Math.sqrt(dotv(g, g) + 1e-300);
-      slope = dotv(dir, g);
+      for (let c = 0; c < n; c++) dir[c] = -g[c] * 1e-3 / Math.sqrt(dot(g, g) + 1e-300);
+      slope = dot(dir, g);
       if (!(slope < 0)) return;
     }
     let step = 1, ft = Infinity;
@@ -184,7 +173,7 @@ function descend(x: Float64Array, m: number, d: number, p: number, iterations: n
       s[c] = trial[c] - x[c];
       y[c] = gNew[c] - g[c];
     }
-    if (dotv(s, y) > 1e-16 * Math.sqrt(dotv(s, s) * dotv(y, y))) {
+    if (dot(s, y) > 1e-16 * Math.sqrt(dot(s, s) * dot(y, y))) {
       S.push(s);
       Y.push(y);
       if (S.length > memory) [S.shift(), Y.shift()];
@@ -314,7 +303,7 @@ export function optimiseCode(d: number, m: number, options: CodeOptions = {}): C
     const hop: boolean = best !== null && r % 2 === 1;
     // Hops alternate between jiggling every point and moving one point to a random place.
     const x: Float64Array = !hop
-      ? randomStart(m, d, prng)
+      ? sphere(m, d, { prng }).data
       : r % 4 === 1
       ? perturb(best!.x, m, d, 0.02 * (1 + (r % 5)), prng)
       : relocate(best!.x, m, d, prng);
@@ -325,9 +314,10 @@ export function optimiseCode(d: number, m: number, options: CodeOptions = {}): C
     for (const tol of [1e-3, 1e-4, 1e-5, 1e-6]) {
       const polished = equalise(x, m, d, contacts(x, m, d, tol));
       if (!polished) continue;
-      const a = minAngle({ rows: m, cols: d, data: normaliseRows({ rows: m, cols: d, data: polished }) });
+      const unit = normaliseRows({ rows: m, cols: d, data: polished });
+      const a = minAngle({ rows: m, cols: d, data: unit });
       if (a.angle > cur.angle) {
-        x.set(normaliseRows({ rows: m, cols: d, data: polished }));
+        x.set(unit);
         cur = a;
       }
     }

@@ -17,6 +17,7 @@
  *
  * @module
  */
+import { dot, type Matrix, row } from "../linalg/matrix.ts";
 
 /** The pattern set: norm `radius` (default 1) and pairwise `cosine` (default −1/(N−1), the centred simplex). */
 export interface EquidistantSet {
@@ -302,4 +303,32 @@ export function symmetricLineEnergy(
   const lse = top + Math.log(Math.exp(beta * (s1 - top)) + (n - 1) * Math.exp(beta * (sj - top))) / beta;
   const quad = r2 * ((1 - c) * (p1 * p1 + (n - 1) * pj * pj) + c);
   return -lse + 0.5 * quad + Math.log(n) / beta + 0.5 * r2;
+}
+
+/**
+ * The state `ξ = p₁x₁ + (1−p₁)/(N−1) Σ_{j≠1} xⱼ` on the symmetric line with order parameter m
+ * (`p₁ = (1 + (N−1)m)/N`). Shapes: patterns N × d → ξ of length d.
+ *
+ * @example
+ * ```ts
+ * import { orderParameter, symmetricLineState } from "./phase.ts";
+ * import { equidistant } from "../data/synthetic.ts";
+ * import assert from "node:assert/strict";
+ * const X = equidistant(5);
+ * assert.ok(Math.abs(orderParameter(X, symmetricLineState(X, 0.3), 5 / 4) - 0.3) < 1e-14);
+ * ```
+ */
+export function symmetricLineState(patterns: Matrix, m: number): Float64Array {
+  const n = patterns.rows, d = patterns.cols;
+  const p1 = (1 + (n - 1) * m) / n, pj = (1 - p1) / (n - 1);
+  const xi = new Float64Array(d);
+  for (let i = 0; i < n; i++) {
+    for (let k = 0; k < d; k++) xi[k] += (i === 0 ? p1 : pj) * patterns.data[i * d + k];
+  }
+  return xi;
+}
+
+/** The order parameter of a state: `m = (x₁ᵀξ − x₂ᵀξ)/Δ`, the logit gap of patterns 1 and 2 over Δ = r²(1−c). */
+export function orderParameter(patterns: Matrix, xi: ArrayLike<number>, delta: number): number {
+  return (dot(row(patterns, 0), xi) - dot(row(patterns, 1), xi)) / delta;
 }

@@ -10,7 +10,7 @@
  *
  * @module
  */
-import { columnMeans, matmulT, type Matrix } from "../linalg/matrix.ts";
+import { columnMeans, matmulT, type Matrix, maxRowNorm } from "../linalg/matrix.ts";
 import { softmax } from "../maps/softmax.ts";
 import { solve } from "../linalg/solve.ts";
 
@@ -157,10 +157,7 @@ export function globalThreshold(
     }
     return out;
   }, n);
-  const scale = Math.max(
-    ...Array.from({ length: n }, (_, i) => Math.hypot(...patterns.data.subarray(i * d, (i + 1) * d))),
-  );
-  const centred = Math.hypot(...mean) <= 1e-12 * scale;
+  const centred = Math.hypot(...mean) <= 1e-12 * maxRowNorm(patterns);
   if (centred) return { beta: 1 / lambdaMax, lambdaMax, centred, found: true };
   const betaMax = options.betaMax ?? 30 / lambdaMax;
   const G = matmulT(patterns, patterns);

@@ -20,6 +20,13 @@ async function hopWith(
   return { code: r.code, out: new TextDecoder().decode(r.stdout), err: new TextDecoder().decode(r.stderr) };
 }
 
+/** `hop args` exits non-zero with `message` on stderr. */
+async function assertFails(args: string[], message: RegExp): Promise<void> {
+  const e = await hop(...args);
+  assert.notEqual(e.code, 0, args.join(" "));
+  assert.match(e.err, message);
+}
+
 async function tmpJson(value: unknown): Promise<string> {
   const path = await Deno.makeTempFile({ suffix: ".json" });
   await Deno.writeTextFile(path, typeof value === "string" ? value : JSON.stringify(value));
@@ -120,18 +127,10 @@ Deno.test("hop phase --n 10 prints the thresholds; bad N, radius and cosine fail
   assert.deepEqual(Object.keys(r), ["K_sn", "K_t", "K_spin", "beta_sn", "beta_t", "beta_spin", "beta_c"]);
   assert.equal(r.beta_spin, 9);
   assert.ok(Math.abs(r.beta_sn - 4.1038) < 1e-4 && r.beta_c === r.beta_t);
-  for (
-    const [args, re] of [
-      [["--n", "1"], /N=1/],
-      [["--n", "2.5"], /N=2.5/],
-      [["--n", "5", "--radius", "0"], /radius=0/],
-      [["--n", "5", "--cos=-0.5"], /cosine=-0.5/],
-    ] as [string[], RegExp][]
-  ) {
-    const e = await hop("phase", ...args);
-    assert.notEqual(e.code, 0);
-    assert.match(e.err, re);
-  }
+  await assertFails(["phase", "--n", "1"], /N=1/);
+  await assertFails(["phase", "--n", "2.5"], /N=2.5/);
+  await assertFails(["phase", "--n", "5", "--radius", "0"], /radius=0/);
+  await assertFails(["phase", "--n", "5", "--cos=-0.5"], /cosine=-0.5/);
 });
 
 Deno.test("with no BLAS library and no GPU, hop falls back to cpu and says so once", async () => {
@@ -172,9 +171,7 @@ Deno.test("hop capacity prints a capacity search; unknown models fail with the f
   );
   assert.equal(r.model, "classical");
   assert.ok(r.capacity >= 1 && r.capacity < 40 && r.evaluations.length > 2);
-  const e = await hop("capacity", "--model", "hebb", "--d", "40");
-  assert.notEqual(e.code, 0);
-  assert.match(e.err, /--model=hebb/);
+  await assertFails(["capacity", "--model", "hebb", "--d", "40"], /--model=hebb/);
 });
 
 Deno.test("hop code returns the icosahedron's angle; code-bounds and separation-bounds print real-valued bounds", async () => {
@@ -194,17 +191,9 @@ Deno.test("hop code returns the icosahedron's angle; code-bounds and separation-
   assert.ok(!Number.isInteger(b.levenshtein_upper) && b.levenshtein_upper > 13 && b.levenshtein_upper < 14);
   const s = JSON.parse((await hop("separation-bounds", "--dim", "3", "--points", "100")).out);
   assert.ok(Math.abs(s.lower - 2 / 300) < 1e-12 && Math.abs(s.upper - 0.4) < 1e-12);
-  for (
-    const [args, re] of [
-      [["code", "--dim", "1", "--points", "5"], /d=1/],
-      [["code", "--dim", "3", "--points", "1"], /M=1/],
-      [["code", "--dim", "3", "--points", "2.5"], /--points=2.5/],
-      [["code-bounds", "--dim", "3", "--angle-deg", "0"], /--angle-deg=0/],
-      [["separation-bounds", "--dim", "1", "--points", "5"], /d=1/],
-    ] as [string[], RegExp][]
-  ) {
-    const e = await hop(...args);
-    assert.notEqual(e.code, 0, args.join(" "));
-    assert.match(e.err, re);
-  }
+  await assertFails(["code", "--dim", "1", "--points", "5"], /d=1/);
+  await assertFails(["code", "--dim", "3", "--points", "1"], /M=1/);
+  await assertFails(["code", "--dim", "3", "--points", "2.5"], /--points=2.5/);
+  await assertFails(["code-bounds", "--dim", "3", "--angle-deg", "0"], /--angle-deg=0/);
+  await assertFails(["separation-bounds", "--dim", "1", "--points", "5"], /d=1/);
 });

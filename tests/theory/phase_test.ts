@@ -1,17 +1,19 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { equidistant } from "../../lib/data/synthetic.ts";
+import { equidistant, rotateRows } from "../../lib/data/synthetic.ts";
 import { energy } from "../../lib/hopfield/energy.ts";
 import { update } from "../../lib/hopfield/update.ts";
 import { retrieve } from "../../lib/hopfield/retrieve.ts";
-import { columnMeans, distance, dot, fromRows, type Matrix, row } from "../../lib/linalg/matrix.ts";
+import { columnMeans, distance, fromRows, type Matrix, row } from "../../lib/linalg/matrix.ts";
 import { createPrng } from "../../lib/linalg/prng.ts";
 import {
   effectiveBeta,
+  orderParameter,
   phaseThresholds,
   reducedFixedPoints,
   reducedMap,
   symmetricLineEnergy,
+  symmetricLineState,
 } from "../../lib/theory/phase.ts";
 import { globalThreshold, meanSeparation } from "../../lib/theory/phase_data.ts";
 import { distinctStates, normalisedDivergence } from "../../lib/experiments/phase_transition.ts";
@@ -24,21 +26,8 @@ function embedded(
   options: { cosine?: number; radius?: number } = {},
   seed = 1,
 ): Matrix {
-  const X = equidistant(n, { ...options, dim: d });
-  const prng = createPrng(seed);
-  for (let r = 0; r < d; r++) {
-    const v = Array.from({ length: d }, () => prng.normal()), vv = dot(v, v);
-    for (let i = 0; i < n; i++) {
-      const x = X.data.subarray(i * d, (i + 1) * d), proj = dot(x, v);
-      for (let k = 0; k < d; k++) x[k] -= (2 * proj * v[k]) / vv;
-    }
-  }
-  return X;
+  return rotateRows(equidistant(n, { ...options, dim: d }), { prng: createPrng(seed) });
 }
-
-/** Order parameter m of a state: the logit gap of patterns 1 and 2 over Δ. */
-const orderOf = (X: Matrix, xi: ArrayLike<number>, delta: number) =>
-  (dot(row(X, 0), xi) - dot(row(X, 1), xi)) / delta;
 
 function finalFrom(X: Matrix, start: number[], beta: number): Float64Array {
   return row(
@@ -86,14 +75,10 @@ Deno.test("the reduced map equals the full d-dimensional update on the symmetric
       (n, cosine, radius, beta, m) => {
         const X = embedded(n, n + 2, { cosine, radius });
         const delta = radius * radius * (1 - cosine);
-        const p1 = (1 + (n - 1) * Math.max(m, -1 / (n - 1))) / n, pj = (1 - p1) / (n - 1);
-        const xi = new Float64Array(n + 2);
-        for (let i = 0; i < n; i++) {
-          for (let k = 0; k < n + 2; k++) xi[k] += (i === 0 ? p1 : pj) * X.data[i * (n + 2) + k];
-        }
+        const xi = symmetricLineState(X, Math.max(m, -1 / (n - 1)));
         const next = update(X, xi, { beta }).state;
         const K = effectiveBeta(beta, n, { cosine, radius });
-        assertClose(orderOf(X, next, delta), reducedMap(orderOf(X, xi, delta), K, n), 1e-9);
+        assertClose(orderParameter(X, next, delta), reducedMap(orderParameter(X, xi, delta), K, n), 1e-9);
       },
     ),
     { numRuns: 60, seed: 5 },
@@ -106,10 +91,13 @@ Deno.test("full iteration in d dimensions: pattern attractors appear at β_sn fo
     const below = finalFrom(X, Array.from(row(X, 0)), t.beta_sn * 0.99);
     const above = finalFrom(X, Array.from(row(X, 0)), t.beta_sn * 1.01);
     assert.ok(
-      Math.abs(orderOf(X, below, t.delta)) < 1e-6,
+      Math.abs(orderParameter(X, below, t.delta)) < 1e-6,
       `N=${n}: below β_sn the pattern falls to the mean`,
     );
-    assert.ok(orderOf(X, above, t.delta) > t.m_sn - 0.05, `N=${n}: above β_sn it stays a pattern state`);
+    assert.ok(
+      orderParameter(X, above, t.delta) > t.m_sn - 0.05,
+      `N=${n}: above β_sn it stays a pattern state`,
+    );
   }
 });
 
@@ -130,20 +118,13 @@ Deno.test("at β_t the pattern fixed point and the mean have equal energy, and p
     const fixed = finalFrom(X, Array.from(row(X, 0)), t.beta_t);
     const mean = columnMeans(X);
     assertClose(energy(X, fixed, { beta: t.beta_t }), energy(X, mean, { beta: t.beta_t }), 1e-9, `N=${n}`);
-    assertClose(orderOf(X, fixed, t.delta), (n - 2) / (n - 1), 1e-9, `m_t N=${n}`);
-    const p1 = (1 + (n - 1) * orderOf(X, fixed, t.delta)) / n;
+    assertClose(orderParameter(X, fixed, t.delta), (n - 2) / (n - 1), 1e-9, `m_t N=${n}`);
+    const p1 = (1 + (n - 1) * orderParameter(X, fixed, t.delta)) / n;
     assertClose(p1, (n - 1) / n, 1e-9, `p₁ N=${n}`);
     // The closed-form line energy agrees with the full energy along the line.
-    assertClose(symmetricLineEnergy(0.4, 2, n), energy(X, lineState(X, n, 0.4), { beta: 2 }), 1e-12);
+    assertClose(symmetricLineEnergy(0.4, 2, n), energy(X, symmetricLineState(X, 0.4), { beta: 2 }), 1e-12);
   }
 });
-
-function lineState(X: Matrix, n: number, m: number): Float64Array {
-  const p1 = (1 + (n - 1) * m) / n, pj = (1 - p1) / (n - 1), d = X.cols;
-  const xi = new Float64Array(d);
-  for (let i = 0; i < n; i++) for (let k = 0; k < d; k++) xi[k] += (i === 0 ? p1 : pj) * X.data[i * d + k];
-  return xi;
-}
 
 Deno.test("thresholds scale as 1/(r²(1−c)): doubling the norm divides every β by 4", () => {
   const a = phaseThresholds(6, { cosine: 0.1 }), b = phaseThresholds(6, { cosine: 0.1, radius: 2 });
