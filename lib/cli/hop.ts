@@ -189,13 +189,14 @@ export const COMMANDS: Record<string, Command> = {
   code: {
     summary:
       "a spherical code of N points on S^{d−1} with a large minimal angle: {min_angle_deg, delta_min, points}",
-    flags: ["dim", "points", "seed", "restarts", "time-budget-s"],
+    flags: ["dim", "points", "seed", "restarts", "patience", "time-budget-s"],
     run(f) {
       const log = progress("code");
       let said = 0;
       const code = optimiseCode(f.integer("dim"), f.integer("points"), {
         seed: f.integer("seed", 1),
-        restarts: f.integer("restarts", 200),
+        restarts: f.has("restarts") ? f.integer("restarts") : undefined,
+        patience: f.has("patience") ? f.integer("patience") : undefined,
         timeBudgetMs: 1000 * f.number("time-budget-s", 60),
         onProgress: (i) => {
           if (i.elapsedMs - said > 2000) {

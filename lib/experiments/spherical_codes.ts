@@ -30,6 +30,8 @@ export interface TammesParams {
   d: number;
   ms: number[];
   restarts: number;
+  /** Restarts without gain before a code is final (see {@link optimiseCode}; default 1000). */
+  patience?: number;
   /** Per code. */
   timeBudgetMs: number;
   seed: number;
@@ -62,6 +64,7 @@ export function runTammes(params: TammesParams): TammesData {
     const t = performance.now();
     const code = optimiseCode(params.d, m, {
       restarts: params.restarts,
+      patience: params.patience,
       timeBudgetMs: params.timeBudgetMs,
       seed: params.seed + m,
     });

@@ -2,16 +2,22 @@
  * An optimiser for spherical codes: M points on S^{d−1} with the largest minimal angle (the Tammes problem).
  *
  * Stage 1 (smooth surrogate): minimise `f_p(X) = (1/p) ln Σ_{i<j} ‖xᵢ − xⱼ‖^{−p}`, a soft maximum of the
- * inverse distances that tends to `−ln min ‖xᵢ − xⱼ‖` as p grows, by Riemannian gradient descent on the product
- * of spheres (tangent gradient, retraction by normalisation, Armijo backtracking), for
- * p = 8, 16, 32, … up to `pMax` (L-BFGS: the problem grows ill-conditioned with p). Stage 2 (polish): the pairs that carry the soft maximum's weight are the
- * active contacts; Gauss–Newton on `‖xᵢ − xⱼ‖² = t` for them (and `‖xᵢ‖ = 1`) pushes them to exact equality,
- * kept only if it raises the minimal angle. Random restarts alternate with basin hops from the best code so far
- * (all points jiggled, or one point moved to a random place); the best code is returned.
+ * inverse distances that tends to `−ln min ‖xᵢ − xⱼ‖` as p grows, by Riemannian L-BFGS on the product of
+ * spheres (tangent gradient, retraction by normalisation, Armijo backtracking), for p doubling up to `pMax`
+ * (the problem grows ill-conditioned with p, hence L-BFGS). At large p only near pairs carry weight, so a
+ * neighbour list keeps each evaluation near O(M).
+ *
+ * Stage 2 (polish): the pairs that carry the soft maximum's weight are the active contacts; Gauss–Newton on
+ * `‖xᵢ − xⱼ‖² = t` for them (and `‖xᵢ‖ = 1`) pushes them to exact equality, kept only if it raises the
+ * minimal angle.
+ *
+ * Search: random starts alternate with basin hops from the best code so far (all points jiggled, or one point
+ * moved to a random place), each started at its own exponent (see {@link optimiseCode}), until the time
+ * budget, the restart limit or the patience (restarts without gain) runs out; the best code is returned.
  *
  * @module
  */
-import { dot, type Matrix, matrix } from "../linalg/matrix.ts";
+import { type Matrix, matrix } from "../linalg/matrix.ts";
 import { createPrng, type Prng } from "../linalg/prng.ts";
 import { solve } from "../linalg/solve.ts";
 import { sphere } from "../data/synthetic.ts";
@@ -21,9 +27,17 @@ import { minAngle, normaliseRows } from "./angles.ts";
 export interface CodeOptions {
   /** Seed of the random starts (default 1). */
   seed?: number;
-  /** Random starts and basin hops, alternating (default 200; the time budget usually ends it first for large M). */
+  /** At most this many random starts and basin hops, alternating (default 5000). */
   restarts?: number;
-  /** Stop starting new restarts after this many milliseconds (default 60 000). */
+  /**
+   * Stop when the last `max(patience, 2k)` restarts brought no gain, k the restart that found the best code
+   * (default 1000).
+   */
+  patience?: number;
+  /**
+   * Time budget in milliseconds (default 60 000): a restart begins only if one of average length still fits, so
+   * the search ends within about one restart of it.
+   */
   timeBudgetMs?: number;
   /** Largest exponent of the smooth stage (default 2¹⁷). */
   pMax?: number;
@@ -57,43 +71,135 @@ function perturb(x: Float64Array, m: number, d: number, sigma: number, prng: Prn
 }
 
 /**
- * f_p and its Euclidean gradient (written into `grad`), by log-sum-exp. Pairs whose weight is below e^{−70}
- * of the closest pair's (squared chord above s_min·e^{140/p}) are skipped: at large p that leaves only near
- * neighbours, and the skipped terms change f by less than one part in 10³⁰.
+ * The surrogate f_p over a neighbour list. At large p only near pairs carry weight: a pair whose weight is
+ * below e^{−70} of the closest pair's (chord above r_min·e^{70/p}) changes f by less than one part in 10³⁰ and
+ * is skipped. The list holds every pair that can come within that reach while no point has moved more than a
+ * skin δ from where the list was built (a Verlet list); it is rebuilt, in O(M²d), when a point moves further
+ * or p changes, so an evaluation costs O(list) instead of O(M²).
  */
-function softObjective(x: Float64Array, m: number, d: number, p: number, grad: Float64Array | null): number {
-  const n = (m * (m - 1)) / 2, sq = new Float64Array(n);
-  let k = 0, smin = Infinity;
-  for (let i = 0; i < m; i++) {
-    for (let j = i + 1; j < m; j++, k++) {
-      let s = 0;
-      for (let c = 0; c < d; c++) s += (x[i * d + c] - x[j * d + c]) ** 2;
-      sq[k] = s;
-      if (s < smin) smin = s;
-    }
+class Surrogate {
+  #p = 8;
+  #all = true;
+  #skin = 0;
+  #anchor: Float64Array;
+  #pi = new Int32Array(0);
+  #pj = new Int32Array(0);
+  #sq = new Float64Array(0);
+  #w = new Float64Array(0);
+  #size = 0;
+
+  constructor(readonly m: number, readonly d: number) {
+    this.#anchor = new Float64Array(m * d);
   }
-  // terms −(p/2) ln ‖xᵢ − xⱼ‖², shifted by the largest, −(p/2) ln s_min
-  const cutoff = smin * Math.exp(140 / p), half = 0.5 * p, lnMin = Math.log(smin);
-  let z = 0;
-  for (k = 0; k < n; k++) if (sq[k] <= cutoff) z += Math.exp(-half * (Math.log(sq[k]) - lnMin));
-  const f = (-half * lnMin + Math.log(z)) / p;
-  if (grad) {
-    grad.fill(0);
-    k = 0;
-    for (let i = 0; i < m; i++) {
+
+  /** Sets the exponent; the next evaluation rebuilds the list. */
+  set exponent(p: number) {
+    this.#p = p;
+    this.#skin = -1;
+  }
+
+  #build(x: Float64Array): void {
+    const { m, d } = this, pairs = (m * (m - 1)) / 2;
+    if (this.#pi.length < pairs) {
+      this.#pi = new Int32Array(pairs);
+      this.#pj = new Int32Array(pairs);
+      this.#sq = new Float64Array(pairs);
+      this.#w = new Float64Array(pairs);
+    }
+    let smin = Infinity;
+    for (let i = 0, k = 0; i < m; i++) {
       for (let j = i + 1; j < m; j++, k++) {
-        if (sq[k] > cutoff) continue;
-        // ∂f/∂xᵢ = Σ w · (−(xᵢ − xⱼ)/‖xᵢ − xⱼ‖²), w the softmax weight of the pair
-        const w = Math.exp(-half * (Math.log(sq[k]) - lnMin)) / z, scale = -w / sq[k];
-        for (let c = 0; c < d; c++) {
-          const diff = (x[i * d + c] - x[j * d + c]) * scale;
-          grad[i * d + c] += diff;
-          grad[j * d + c] -= diff;
+        let s = 0;
+        for (let c = 0, oi = i * d, oj = j * d; c < d; c++) {
+          const t = x[oi + c] - x[oj + c];
+          s += t * t;
+        }
+        this.#sq[k] = s;
+        if (s < smin) smin = s;
+      }
+    }
+    // Any pair within reach later, when each point has moved less than δ, is within `radius` now.
+    const rmin = Math.sqrt(smin), skin = 0.1 * rmin;
+    const radius = Math.exp(70 / this.#p) * (rmin + 2 * skin) + 2 * skin;
+    this.#all = radius >= 2;
+    this.#skin = skin;
+    this.#anchor.set(x);
+    let n = 0;
+    for (let i = 0, k = 0; i < m; i++) {
+      for (let j = i + 1; j < m; j++, k++) {
+        if (this.#all || this.#sq[k] <= radius * radius) {
+          this.#pi[n] = i;
+          this.#pj[n++] = j;
         }
       }
     }
+    this.#size = n;
   }
-  return f;
+
+  /** True while no point of `x` is further than the skin from where the list was built. */
+  #valid(x: Float64Array): boolean {
+    if (this.#skin < 0) return false;
+    if (this.#all) return true;
+    const { m, d } = this, skin2 = this.#skin * this.#skin, a = this.#anchor;
+    for (let i = 0; i < m; i++) {
+      let s = 0;
+      for (let c = i * d, e = c + d; c < e; c++) s += (x[c] - a[c]) ** 2;
+      if (s >= skin2) return false;
+    }
+    return true;
+  }
+
+  /** f_p(x), by log-sum-exp; its Euclidean gradient goes into `grad` when given. */
+  value(x: Float64Array, grad: Float64Array | null): number {
+    if (!this.#valid(x)) this.#build(x);
+    const { d } = this, pi = this.#pi, pj = this.#pj, sq = this.#sq, n = this.#size;
+    let smin = Infinity;
+    for (let k = 0; k < n; k++) {
+      let s = 0;
+      for (let c = 0, oi = pi[k] * d, oj = pj[k] * d; c < d; c++) {
+        const t = x[oi + c] - x[oj + c];
+        s += t * t;
+      }
+      sq[k] = s;
+      if (s < smin) smin = s;
+    }
+    // Terms w̃ = (s_min/s)^{p/2} ≤ 1, the largest factored out: f = (−(p/2) ln s_min + ln Σ w̃)/p.
+    // The exponents are powers of two, so w̃ comes from squarings, not Math.pow.
+    const half = 0.5 * this.#p, cutoff = smin * Math.exp(140 / this.#p), w = this.#w;
+    const squarings = Number.isInteger(Math.log2(half)) ? Math.log2(half) : -1;
+    let z = 0;
+    for (let k = 0; k < n; k++) {
+      if (sq[k] > cutoff) w[k] = 0;
+      else if (squarings < 0) w[k] = Math.pow(smin / sq[k], half);
+      else {
+        let v = smin / sq[k];
+        for (let q = 0; q < squarings; q++) v *= v;
+        w[k] = v;
+      }
+      z += w[k];
+    }
+    if (grad) {
+      // ∂f/∂xᵢ = Σⱼ (w̃ᵢⱼ/Σ w̃) · (−(xᵢ − xⱼ)/‖xᵢ − xⱼ‖²)
+      grad.fill(0);
+      for (let k = 0; k < n; k++) {
+        if (w[k] === 0) continue;
+        const scale = -w[k] / (z * sq[k]);
+        for (let c = 0, oi = pi[k] * d, oj = pj[k] * d; c < d; c++) {
+          const t = (x[oi + c] - x[oj + c]) * scale;
+          grad[oi + c] += t;
+          grad[oj + c] -= t;
+        }
+      }
+    }
+    return (-half * Math.log(smin) + Math.log(z)) / this.#p;
+  }
+}
+
+/** `a · b` for the optimiser's own vectors (monomorphic, so the JIT keeps it tight). */
+function dot(a: Float64Array, b: Float64Array): number {
+  let s = 0;
+  for (let k = 0; k < a.length; k++) s += a[k] * b[k];
+  return s;
 }
 
 /** Projects each point's gradient onto the tangent space of its sphere. */
@@ -117,66 +223,63 @@ function retract(x: Float64Array, m: number, d: number): void {
 
 /**
  * Riemannian L-BFGS on f_p (memory 8; stored pairs re-used after projection onto the new tangent space,
- * Armijo backtracking). Stops after `iterations` or when no step decreases f.
+ * Armijo backtracking). Stops after `iterations`, when no step decreases f, or when f stalls.
  */
-function descend(x: Float64Array, m: number, d: number, p: number, iterations: number): void {
-  const n = m * d, memory = 8;
+function descend(x: Float64Array, f_p: Surrogate, iterations: number): void {
+  const { m, d } = f_p, n = m * d, memory = 8;
   const g = new Float64Array(n),
     gNew = new Float64Array(n),
     trial = new Float64Array(n),
     dir = new Float64Array(n);
-  const S: Float64Array[] = [], Y: Float64Array[] = [];
-  let f = softObjective(x, m, d, p, g);
+  const S: Float64Array[] = [], Y: Float64Array[] = [], YS: number[] = [], alpha = new Float64Array(memory);
+  let f = f_p.value(x, g);
   tangent(x, g, m, d);
   for (let it = 0; it < iterations; it++) {
     // Two-loop recursion: dir = −H g.
     dir.set(g);
-    const alpha: number[] = [];
     for (let k = S.length - 1; k >= 0; k--) {
-      const a = dot(S[k], dir) / dot(Y[k], S[k]);
-      alpha[k] = a;
-      for (let c = 0; c < n; c++) dir[c] -= a * Y[k][c];
+      const a = (alpha[k] = dot(S[k], dir) / YS[k]), yk = Y[k];
+      for (let c = 0; c < n; c++) dir[c] -= a * yk[c];
     }
     const last = S.length - 1;
-    const gamma = last >= 0
-      ? dot(S[last], Y[last]) / dot(Y[last], Y[last])
-      : 1e-3 / Math.sqrt(dot(g, g) + 1e-300);
+    const gamma = last >= 0 ? YS[last] / dot(Y[last], Y[last]) : 1e-3 / Math.sqrt(dot(g, g) + 1e-300);
     for (let c = 0; c < n; c++) dir[c] *= gamma;
     for (let k = 0; k < S.length; k++) {
-      const b = dot(Y[k], dir) / dot(Y[k], S[k]);
-      for (let c = 0; c < n; c++) dir[c] += (alpha[k] - b) * S[k][c];
+      const b = alpha[k] - dot(Y[k], dir) / YS[k], sk = S[k];
+      for (let c = 0; c < n; c++) dir[c] += b * sk[c];
     }
     for (let c = 0; c < n; c++) dir[c] = -dir[c];
     tangent(x, dir, m, d);
     let slope = dot(dir, g);
     if (!(slope < 0)) {
       // Not a descent direction: restart from steepest descent.
-      S.length = 0;
-      Y.length = 0;
+      S.length = Y.length = YS.length = 0;
       for (let c = 0; c < n; c++) dir[c] = -g[c] * 1e-3 / Math.sqrt(dot(g, g) + 1e-300);
       slope = dot(dir, g);
       if (!(slope < 0)) return;
     }
-    let step = 1, ft = Infinity;
+    // Armijo backtracking; the value and gradient at the trial point come from one evaluation.
+    let step = 1, fNew = Infinity;
     for (let back = 0; back < 50; back++) {
       for (let c = 0; c < n; c++) trial[c] = x[c] + step * dir[c];
       retract(trial, m, d);
-      ft = softObjective(trial, m, d, p, null);
-      if (ft <= f + 1e-4 * step * slope) break;
+      fNew = f_p.value(trial, gNew);
+      if (fNew <= f + 1e-4 * step * slope) break;
       step *= 0.5;
     }
-    if (!(ft < f)) return;
-    const fNew = softObjective(trial, m, d, p, gNew);
+    if (!(fNew < f)) return;
     tangent(trial, gNew, m, d);
+    if (S.length === memory) [S.shift(), Y.shift(), YS.shift()];
     const s = new Float64Array(n), y = new Float64Array(n);
     for (let c = 0; c < n; c++) {
       s[c] = trial[c] - x[c];
       y[c] = gNew[c] - g[c];
     }
-    if (dot(s, y) > 1e-16 * Math.sqrt(dot(s, s) * dot(y, y))) {
+    const ys = dot(y, s);
+    if (ys > 1e-16 * Math.sqrt(dot(s, s) * dot(y, y))) {
       S.push(s);
       Y.push(y);
-      if (S.length > memory) [S.shift(), Y.shift()];
+      YS.push(ys);
     }
     x.set(trial);
     g.set(gNew);
@@ -204,70 +307,95 @@ function contacts(x: Float64Array, m: number, d: number, tol: number): [number, 
 /**
  * Gauss–Newton (Levenberg–Marquardt damped, minimum-norm) on `‖xᵢ − xⱼ‖² − t = 0` for the contacts and
  * `‖xᵢ‖² − 1 = 0`, unknowns x and t. Returns the polished points (or null if it did not converge).
+ *
+ * Each row of the Jacobian J touches one or two points (and t), so JJᵀ is assembled from the rows that share
+ * a point, in O(contacts · degree · d), and only the dense solve costs O(rows³).
  */
 function equalise(x0: Float64Array, m: number, d: number, pairs: [number, number][]): Float64Array | null {
-  const x = x0.slice();
-  const nv = m * d + 1;
+  const x = x0.slice(), e = pairs.length, rows = e + m;
+  // The contact rows at each point, with the sign of the point in the row's difference.
+  const at: [number, number][][] = Array.from({ length: m }, () => []);
+  pairs.forEach(([i, j], r) => {
+    at[i].push([r, 1]);
+    at[j].push([r, -1]);
+  });
+  const diff = new Float64Array(e * d), res = new Float64Array(rows), A = new Float64Array(rows * rows);
   let t = Infinity;
   for (const [i, j] of pairs) {
     let s = 0;
     for (let c = 0; c < d; c++) s += (x[i * d + c] - x[j * d + c]) ** 2;
     t = Math.min(t, s);
   }
+  let previous = Infinity;
   for (let it = 0; it < 30; it++) {
-    const rows = pairs.length + m;
-    // Residuals r and Jacobian J (rows × nv), then the minimum-norm step Jᵀ(JJᵀ + λI)⁻¹ r.
-    const r = new Float64Array(rows), J = new Float64Array(rows * nv);
-    pairs.forEach(([i, j], e) => {
+    // Residuals: contact rows ‖xᵢ − xⱼ‖² − t (J row: ±2(xᵢ − xⱼ) at i and j, −1 at t), norm rows ‖xᵢ‖² − 1.
+    let norm = 0;
+    pairs.forEach(([i, j], r) => {
       let s = 0;
       for (let c = 0; c < d; c++) {
-        const diff = x[i * d + c] - x[j * d + c];
-        s += diff * diff;
-        J[e * nv + i * d + c] = 2 * diff;
-        J[e * nv + j * d + c] = -2 * diff;
+        const v = x[i * d + c] - x[j * d + c];
+        diff[r * d + c] = v;
+        s += v * v;
       }
-      r[e] = s - t;
-      J[e * nv + m * d] = -1;
+      res[r] = s - t;
+      norm = Math.max(norm, Math.abs(res[r]));
     });
     for (let i = 0; i < m; i++) {
-      const e = pairs.length + i;
       let s = 0;
-      for (let c = 0; c < d; c++) {
-        s += x[i * d + c] ** 2;
-        J[e * nv + i * d + c] = 2 * x[i * d + c];
-      }
-      r[e] = s - 1;
+      for (let c = 0; c < d; c++) s += x[i * d + c] ** 2;
+      res[e + i] = s - 1;
+      norm = Math.max(norm, Math.abs(res[e + i]));
     }
-    let norm = 0;
-    for (const v of r) norm = Math.max(norm, Math.abs(v));
     if (norm < 1e-15) return x;
-    const A = new Float64Array(rows * rows);
-    for (let a = 0; a < rows; a++) {
-      for (let b = a; b < rows; b++) {
+    // Newton converges quadratically on a consistent contact set; one that stalls has a wrong one.
+    if (it >= 2 && norm > 0.25 * previous) return null;
+    previous = norm;
+    // JJᵀ: 1 between any two contact rows (the t column), 4σσ'(dᵣ·dᵣ') between rows sharing a point,
+    // 4σ(dᵣ·xᵢ) between a contact row and the norm row of its point, 4‖xᵢ‖² on the norm rows.
+    A.fill(0);
+    for (let r = 0; r < e; r++) for (let q = 0; q < e; q++) A[r * rows + q] = 1;
+    for (let i = 0; i < m; i++) {
+      for (const [r, sr] of at[i]) {
+        for (const [q, sq] of at[i]) {
+          let s = 0;
+          for (let c = 0; c < d; c++) s += diff[r * d + c] * diff[q * d + c];
+          A[r * rows + q] += 4 * sr * sq * s;
+        }
         let s = 0;
-        for (let k = 0; k < nv; k++) s += J[a * nv + k] * J[b * nv + k];
-        A[a * rows + b] = A[b * rows + a] = s;
+        for (let c = 0; c < d; c++) s += diff[r * d + c] * x[i * d + c];
+        A[r * rows + e + i] = A[(e + i) * rows + r] = 4 * sr * s;
       }
-      A[a * rows + a] += 1e-12;
+      A[(e + i) * rows + e + i] = 4 * (res[e + i] + 1);
     }
+    for (let r = 0; r < rows; r++) A[r * rows + r] += 1e-12;
     let y: Float64Array;
     try {
-      y = solve({ rows, cols: rows, data: A }, r);
+      y = solve({ rows, cols: rows, data: A }, res);
     } catch {
       return null;
     }
-    for (let k = 0; k < nv; k++) {
-      let s = 0;
-      for (let a = 0; a < rows; a++) s += J[a * nv + k] * y[a];
-      if (k < m * d) x[k] -= s;
-      else t -= s;
+    // The step Jᵀy, subtracted.
+    for (let i = 0; i < m; i++) {
+      for (let c = 0; c < d; c++) {
+        let s = 2 * x[i * d + c] * y[e + i];
+        for (const [r, sr] of at[i]) s += 2 * sr * diff[r * d + c] * y[r];
+        x[i * d + c] -= s;
+      }
     }
+    for (let r = 0; r < e; r++) t += y[r];
   }
   return null;
 }
 
 /**
- * Finds M points on S^{d−1} with a large minimal angle (see the module notes). Seeded and deterministic.
+ * Finds M points on S^{d−1} with a large minimal angle (see the module notes).
+ *
+ * Schedule: restart r is a random start when r is even (the first from p = 8, the basin of the low-p energy
+ * minimiser, a good first incumbent; the others cycle through p = 32…512, since lower exponents land in that
+ * same basin again) and a hop from the best code when r is odd (jiggle and relocation in turn, cycling
+ * through p = 256, 256, 512, 1024: the lower a hop's exponent, the further it can move). Seeded: the same
+ * seed gives the same code whenever the restart limit or the patience ends the search; a time budget that
+ * ends it first makes the result depend on the machine's speed.
  *
  * @example
  * ```ts
@@ -285,33 +413,50 @@ export function optimiseCode(d: number, m: number, options: CodeOptions = {}): C
   if (!Number.isInteger(m) || m < 2) {
     throw new RangeError(`Cannot optimise a code: M must be an integer ≥ 2: M=${m}`);
   }
-  const restarts = options.restarts ?? 200,
+  const restarts = options.restarts ?? 5000,
+    patience = options.patience ?? 1000,
     budget = options.timeBudgetMs ?? 60_000,
     pMax = options.pMax ?? 2 ** 17;
   if (!Number.isInteger(restarts) || restarts < 1) {
     throw new RangeError(`Cannot optimise a code: restarts must be a positive integer: restarts=${restarts}`);
   }
-  const prng = createPrng(options.seed ?? 1);
+  if (!Number.isInteger(patience) || patience < 1) {
+    throw new RangeError(`Cannot optimise a code: patience must be a positive integer: patience=${patience}`);
+  }
+  if (!(budget > 0)) {
+    throw new RangeError(`Cannot optimise a code: timeBudgetMs must be positive: timeBudgetMs=${budget}`);
+  }
+  if (!(Number.isInteger(Math.log2(pMax)) && pMax >= 8)) {
+    throw new RangeError(`Cannot optimise a code: pMax must be a power of two ≥ 8: pMax=${pMax}`);
+  }
+  const prng = createPrng(options.seed ?? 1), f_p = new Surrogate(m, d);
   const start = performance.now();
-  let best: { x: Float64Array; degrees: number; deltaMin: number } | null = null;
-  let ran = 0;
+  let best: { x: Float64Array; angle: number; degrees: number; deltaMin: number } | null = null;
+  let ran = 0, found = 0;
   for (let r = 0; r < restarts; r++) {
-    if (r > 0 && performance.now() - start > budget) break;
+    // Within budget: no restart begins unless one of average length still fits.
+    const elapsed = performance.now() - start;
+    if (r > 0 && elapsed + elapsed / r > budget) break;
+    if (r - found > Math.max(patience, 2 * found)) break;
     ran++;
-    // Alternate fresh random starts (beginning at a different exponent each time, so that they do not all fall
-    // into the low-p energy minimiser's basin) with perturbations of the best code so far (basin hopping).
+    // The schedule of random starts and hops (see above).
     const hop: boolean = best !== null && r % 2 === 1;
-    // Hops alternate between jiggling every point and moving one point to a random place.
     const x: Float64Array = !hop
       ? sphere(m, d, { prng }).data
       : r % 4 === 1
       ? perturb(best!.x, m, d, 0.02 * (1 + (r % 5)), prng)
       : relocate(best!.x, m, d, prng);
-    const p0 = hop ? 256 : 2 ** (3 + ((r >> 1) % 6));
-    for (let p = p0; p <= pMax; p *= 2) descend(x, m, d, p, 400);
+    const p0 = hop ? [256, 256, 512, 1024][(r >> 2) % 4] : r === 0 ? 8 : 2 ** (5 + (((r >> 1) - 1) % 5));
+    // Intermediate exponents only steer the code; the last one is run to convergence for the polish.
+    for (let p = Math.min(p0, pMax); p <= pMax; p *= 2) {
+      f_p.exponent = p;
+      descend(x, f_p, p < pMax ? 150 : 400);
+    }
     let cur = minAngle({ rows: m, cols: d, data: x });
-    // Polish with the contacts found at several tolerances; keep whatever raises the minimal angle.
-    for (const tol of [1e-3, 1e-4, 1e-5, 1e-6]) {
+    // Polish with the contacts found at several tolerances; keep whatever raises the minimal angle. Polishing
+    // moves the angle by about ln(contacts)/pMax relative, so a code further below the best is not polished.
+    const contender = !best || cur.angle > best.angle * (1 - 1e-3);
+    for (const tol of contender ? [1e-3, 1e-4, 1e-5, 1e-6] : []) {
       const polished = equalise(x, m, d, contacts(x, m, d, tol));
       if (!polished) continue;
       const unit = normaliseRows({ rows: m, cols: d, data: polished });
@@ -321,8 +466,10 @@ export function optimiseCode(d: number, m: number, options: CodeOptions = {}): C
         cur = a;
       }
     }
+    // Gains below one part in 10⁷ are the same code polished further; only larger ones renew the patience.
+    if (best && cur.angle > best.angle * (1 + 1e-7)) found = r;
     if (!best || cur.degrees > best.degrees) {
-      best = { x: x.slice(), degrees: cur.degrees, deltaMin: cur.deltaMin };
+      best = { x: x.slice(), angle: cur.angle, degrees: cur.degrees, deltaMin: cur.deltaMin };
     }
     options.onProgress?.({
       restart: r,

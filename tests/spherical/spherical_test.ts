@@ -164,3 +164,14 @@ Deno.test("the optimiser finds the icosahedron, 24 points at 43.69° and the pro
   assertClose(optimiseCode(5, 16, { restarts: 16 }).degrees, Math.acos(1 / 5) / DEG, 1e-9);
   assertClose(optimiseCode(4, 24, { restarts: 200 }).degrees, 60, 1e-9); // the 24-cell
 });
+
+Deno.test("the optimiser stops on its patience, its budget or its restart limit, and rejects bad options", () => {
+  // The octahedron is found at once, so nothing improves on it: restarts 0…11 run, then max(10, 2·0) have passed.
+  assert.equal(optimiseCode(3, 6, { restarts: 1000, patience: 10 }).restarts, 11);
+  assert.equal(optimiseCode(3, 6, { restarts: 5, patience: 10 }).restarts, 5);
+  assert.ok(optimiseCode(3, 40, { timeBudgetMs: 1 }).restarts <= 2);
+  assert.throws(() => optimiseCode(3, 6, { patience: 0 }), /patience=0/);
+  assert.throws(() => optimiseCode(3, 6, { timeBudgetMs: 0 }), /timeBudgetMs=0/);
+  assert.throws(() => optimiseCode(3, 6, { pMax: 100 }), /pMax=100/);
+  assert.throws(() => optimiseCode(3, 6, { restarts: 1.5 }), /restarts=1.5/);
+});
