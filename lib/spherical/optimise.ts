@@ -17,7 +17,7 @@
  *
  * @module
  */
-import { type Matrix, matrix } from "../linalg/matrix.ts";
+import { dot, type Matrix, matrix } from "../linalg/matrix.ts";
 import { createPrng, type Prng } from "../linalg/prng.ts";
 import { solve } from "../linalg/solve.ts";
 import { sphere } from "../data/synthetic.ts";
@@ -92,7 +92,7 @@ class Surrogate {
     this.#anchor = new Float64Array(m * d);
   }
 
-  /** Sets the exponent; the next evaluation rebuilds the list. */
+  /** Sets the exponent (a power of two ≥ 8); the next evaluation rebuilds the list. */
   set exponent(p: number) {
     this.#p = p;
     this.#skin = -1;
@@ -164,19 +164,17 @@ class Surrogate {
       if (s < smin) smin = s;
     }
     // Terms w̃ = (s_min/s)^{p/2} ≤ 1, the largest factored out: f = (−(p/2) ln s_min + ln Σ w̃)/p.
-    // The exponents are powers of two, so w̃ comes from squarings, not Math.pow.
+    // The exponent is a power of two (≥ 8), so w̃ comes from log₂(p/2) squarings, not Math.pow.
     const half = 0.5 * this.#p, cutoff = smin * Math.exp(140 / this.#p), w = this.#w;
-    const squarings = Number.isInteger(Math.log2(half)) ? Math.log2(half) : -1;
+    const squarings = Math.log2(half);
     let z = 0;
     for (let k = 0; k < n; k++) {
-      if (sq[k] > cutoff) w[k] = 0;
-      else if (squarings < 0) w[k] = Math.pow(smin / sq[k], half);
-      else {
-        let v = smin / sq[k];
+      let v = 0;
+      if (sq[k] <= cutoff) {
+        v = smin / sq[k];
         for (let q = 0; q < squarings; q++) v *= v;
-        w[k] = v;
       }
-      z += w[k];
+      z += w[k] = v;
     }
     if (grad) {
       // ∂f/∂xᵢ = Σⱼ (w̃ᵢⱼ/Σ w̃) · (−(xᵢ − xⱼ)/‖xᵢ − xⱼ‖²)
@@ -193,13 +191,6 @@ class Surrogate {
     }
     return (-half * Math.log(smin) + Math.log(z)) / this.#p;
   }
-}
-
-/** `a · b` for the optimiser's own vectors (monomorphic, so the JIT keeps it tight). */
-function dot(a: Float64Array, b: Float64Array): number {
-  let s = 0;
-  for (let k = 0; k < a.length; k++) s += a[k] * b[k];
-  return s;
 }
 
 /** Projects each point's gradient onto the tangent space of its sphere. */
@@ -269,7 +260,11 @@ function descend(x: Float64Array, f_p: Surrogate, iterations: number): void {
     }
     if (!(fNew < f)) return;
     tangent(trial, gNew, m, d);
-    if (S.length === memory) [S.shift(), Y.shift(), YS.shift()];
+    if (S.length === memory) {
+      S.shift();
+      Y.shift();
+      YS.shift();
+    }
     const s = new Float64Array(n), y = new Float64Array(n);
     for (let c = 0; c < n; c++) {
       s[c] = trial[c] - x[c];
