@@ -65,11 +65,20 @@ export class GpuContext {
   /**
    * Opens the first adapter. Returns `null` when there is none, or when it is a software fallback and
    * `allowFallback` is not set.
+   *
+   * On Linux, wgpu is limited to its Vulkan backend unless `DENO_WEBGPU_BACKEND` is already set (e.g. to
+   * `gl`). With every backend enabled wgpu also loads libEGL, whose exit-time destructor frees its dispatch
+   * tables while other threads are still exiting; under `deno test --parallel` that corrupted the heap at
+   * process exit now and then ("double free or corruption", "corrupted double-linked list", a core dump
+   * after every test had passed).
    */
   static async create(
     options: { allowFallback?: boolean; limits?: Partial<GpuLimits> } = {},
   ): Promise<GpuContext | null> {
     if (!navigator.gpu) return null;
+    if (Deno.build.os === "linux" && !Deno.env.get("DENO_WEBGPU_BACKEND")) {
+      Deno.env.set("DENO_WEBGPU_BACKEND", "vulkan");
+    }
     // Mesa's Vulkan loader prints "XDG_RUNTIME_DIR is invalid" four times when it is unset (headless CI).
     if (!Deno.env.get("XDG_RUNTIME_DIR")) {
       Deno.env.set("XDG_RUNTIME_DIR", Deno.makeTempDirSync({ prefix: "xdg-" }));
