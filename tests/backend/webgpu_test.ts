@@ -24,6 +24,14 @@ Deno.test("a WebGPU adapter exists (CI: mesa-vulkan-drivers)", () => {
   assert.equal(gpu.name, "webgpu");
 });
 
+Deno.test("on Linux wgpu is kept to Vulkan: libEGL (whose exit-time destructor corrupted the heap) never loads", () => {
+  if (Deno.build.os !== "linux") return;
+  const chosen = Deno.env.get("DENO_WEBGPU_BACKEND");
+  assert.ok(chosen, "GpuContext.create must set DENO_WEBGPU_BACKEND when it is unset");
+  if (chosen !== "vulkan") return; // the user asked for another backend
+  assert.doesNotMatch(Deno.readTextFileSync("/proc/self/maps"), /libEGL|libGLdispatch/);
+});
+
 Deno.test("webgpu step agrees with cpu for softmax, sparsemax, entmax15 and entmax(1.3)", async () => {
   const { X, Q } = problem(1, 70, 21, 12);
   for (
