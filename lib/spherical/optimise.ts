@@ -460,13 +460,15 @@ export function optimiseCode(d: number, m: number, options: CodeOptions = {}): C
       abandon = p === PROBE && p < pMax && best !== null &&
         minAngle({ rows: m, cols: d, data: x }).angle < best.angle * (1 - PROBE_MARGIN);
     }
-    if (abandon) {
+    const report = (degrees: number) =>
       options.onProgress?.({
         restart: r,
-        degrees: NaN,
+        degrees,
         best: best!.degrees,
         elapsedMs: performance.now() - start,
       });
+    if (abandon) {
+      report(NaN);
       continue;
     }
     let cur = minAngle({ rows: m, cols: d, data: x });
@@ -488,12 +490,7 @@ export function optimiseCode(d: number, m: number, options: CodeOptions = {}): C
     if (!best || cur.degrees > best.degrees) {
       best = { x: x.slice(), angle: cur.angle, degrees: cur.degrees, deltaMin: cur.deltaMin };
     }
-    options.onProgress?.({
-      restart: r,
-      degrees: cur.degrees,
-      best: best.degrees,
-      elapsedMs: performance.now() - start,
-    });
+    report(cur.degrees);
   }
   return { points: matrix(m, d, best!.x), degrees: best!.degrees, deltaMin: best!.deltaMin, restarts: ran };
 }
