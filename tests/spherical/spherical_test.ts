@@ -165,6 +165,20 @@ Deno.test("the optimiser finds the icosahedron, 24 points at 43.69° and the pro
   assertClose(optimiseCode(4, 24, { restarts: 200 }).degrees, 60, 1e-9); // the 24-cell
 });
 
+Deno.test("the optimiser reports every restart in order, abandoned ones as NaN, and returns the best it reported", () => {
+  const reports: { restart: number; degrees: number; best: number }[] = [];
+  // pMax = 1024 leaves only the check at p = 512, which random starts (even restarts) take: at M = 60 most of
+  // them are clearly below the best random start by then.
+  const code = optimiseCode(3, 60, { restarts: 40, seed: 3, pMax: 1024, onProgress: (i) => reports.push(i) });
+  assert.deepEqual(reports.map((r) => r.restart), Array.from({ length: 40 }, (_, r) => r));
+  const abandoned = reports.filter((r) => Number.isNaN(r.degrees)).map((r) => r.restart);
+  assert.ok(abandoned.length >= 5 && abandoned.every((r) => r > 0 && r % 2 === 0), `abandoned: ${abandoned}`);
+  for (let r = 1; r < 40; r++) assert.ok(reports[r].best >= reports[r - 1].best);
+  const finished = reports.filter((r) => !Number.isNaN(r.degrees)).map((r) => r.degrees);
+  assert.equal(code.degrees, Math.max(...finished));
+  assert.equal(code.degrees, reports[39].best);
+});
+
 Deno.test("the optimiser stops on its patience, its budget or its restart limit, and rejects bad options", () => {
   // The octahedron is found at once, so nothing improves on it: restarts 0…11 run, then max(10, 2·0) have passed.
   assert.equal(optimiseCode(3, 6, { restarts: 1000, patience: 10 }).restarts, 11);
