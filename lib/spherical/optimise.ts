@@ -9,7 +9,8 @@
  *
  * Stage 2 (polish): the pairs that carry the soft maximum's weight are the active contacts; Gauss–Newton on
  * `‖xᵢ − xⱼ‖² = t` for them (and `‖xᵢ‖ = 1`) pushes them to exact equality, kept only if it raises the
- * minimal angle.
+ * minimal angle. The contact set is the longest run of nearest pairs that can be made equal (bisection), or
+ * the pairs within a relative tolerance, whichever polishes best.
  *
  * Search: random starts alternate with basin hops from the best code so far (all points jiggled, or one point
  * moved to a random place), each started at its own exponent (see {@link optimiseCode}), until the time
@@ -286,19 +287,62 @@ function descend(x: Float64Array, f_p: Surrogate, iterations: number): void {
   }
 }
 
-/** Contacts: pairs whose squared chord is within `tol` (relative) of the smallest. */
-function contacts(x: Float64Array, m: number, d: number, tol: number): [number, number][] {
-  let best = Infinity;
+/**
+ * The polished code (see {@link equalise}) with the largest minimal angle over several candidate contact sets,
+ * or null if none raises the angle of `x`. The candidates are the pairs whose squared chord is within 1e-3,
+ * 1e-4, 1e-5 or 1e-6 (relative) of the smallest, and the longest run of nearest pairs that can be made equal
+ * (found by bisection: a subset of a consistent set is consistent). At p = 2¹⁷ the true contacts of a code
+ * with many of them are spread over a few tens of ppm and a fixed tolerance can cut through them (at M = 47:
+ * 90 contacts within 32 ppm, the next pair at 52 ppm; 1e-4 takes one pair too many, 1e-5 too few and leaves
+ * the code 1.1e-4° below its optimum).
+ */
+function polish(
+  x: Float64Array,
+  m: number,
+  d: number,
+): { x: Float64Array; angle: ReturnType<typeof minAngle> } | null {
   const sq: [number, number, number][] = [];
   for (let i = 0; i < m; i++) {
     for (let j = i + 1; j < m; j++) {
       let s = 0;
       for (let c = 0; c < d; c++) s += (x[i * d + c] - x[j * d + c]) ** 2;
       sq.push([s, i, j]);
-      best = Math.min(best, s);
     }
   }
-  return sq.filter(([s]) => s <= best * (1 + tol)).map(([, i, j]) => [i, j]);
+  sq.sort((a, b) => a[0] - b[0]);
+  const smallest = sq[0][0];
+  const near = sq.filter(([s]) => s <= smallest * (1 + 1e-3)).map(([, i, j]): [number, number] => [i, j]);
+  const tried = new Map<number, Float64Array | null>();
+  const consistent = (size: number) => {
+    if (!tried.has(size)) tried.set(size, equalise(x, m, d, near.slice(0, size)));
+    return tried.get(size) !== null;
+  };
+  for (const tol of [1e-3, 1e-4, 1e-5, 1e-6]) {
+    const size = sq.findIndex(([s]) => s > smallest * (1 + tol));
+    consistent(size < 0 ? near.length : size);
+  }
+  let lo = 1, hi = near.length + 1; // near[0 .. lo) can be made equal; near[0 .. hi) cannot
+  for (const [size, y] of tried) {
+    if (y) lo = Math.max(lo, size);
+    else hi = Math.min(hi, size);
+  }
+  while (hi - lo > 1) {
+    const mid = (lo + hi) >> 1;
+    if (consistent(mid)) lo = mid;
+    else hi = mid;
+  }
+  let best: { x: Float64Array; angle: ReturnType<typeof minAngle> } | null = null;
+  let record = minAngle({ rows: m, cols: d, data: x }).angle;
+  for (const y of tried.values()) {
+    if (!y) continue;
+    const unit = normaliseRows({ rows: m, cols: d, data: y });
+    const angle = minAngle({ rows: m, cols: d, data: unit });
+    if (angle.angle > record) {
+      best = { x: unit, angle };
+      record = angle.angle;
+    }
+  }
+  return best;
 }
 
 /**
@@ -490,17 +534,13 @@ export function optimiseCode(d: number, m: number, options: CodeOptions = {}): C
       continue;
     }
     let cur = minAngle({ rows: m, cols: d, data: x });
-    // Polish with the contacts found at several tolerances; keep whatever raises the minimal angle. Polishing
-    // moves the angle by about ln(contacts)/pMax relative, so a code further below the best is not polished.
-    const contender = !best || cur.angle > best.angle * (1 - 1e-3);
-    for (const tol of contender ? [1e-3, 1e-4, 1e-5, 1e-6] : []) {
-      const polished = equalise(x, m, d, contacts(x, m, d, tol));
-      if (!polished) continue;
-      const unit = normaliseRows({ rows: m, cols: d, data: polished });
-      const a = minAngle({ rows: m, cols: d, data: unit });
-      if (a.angle > cur.angle) {
-        x.set(unit);
-        cur = a;
+    // Polish (see `polish`); it moves the angle by about ln(contacts)/pMax relative, so a code further below
+    // the best is not polished.
+    if (!best || cur.angle > best.angle * (1 - 1e-3)) {
+      const polished = polish(x, m, d);
+      if (polished) {
+        x.set(polished.x);
+        cur = polished.angle;
       }
     }
     // Gains below one part in 10⁷ are the same code polished further; only larger ones renew the patience.
