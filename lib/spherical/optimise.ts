@@ -514,13 +514,15 @@ export function optimiseCode(d: number, m: number, options: CodeOptions = {}): C
     for (let p = Math.min(p0, pMax); p <= pMax && !abandon; p *= 2) {
       f_p.exponent = p;
       descend(x, f_p, p < pMax ? 150 : 400);
-      if (p === pMax || (p !== PROBE && (hop || p !== RANDOM_PROBE))) continue;
+      const checkRandom = !hop && p === RANDOM_PROBE && p < pMax,
+        checkBest = best !== null && p === PROBE && p < pMax;
+      if (!checkRandom && !checkBest) continue;
       const angle = minAngle({ rows: m, cols: d, data: x }).angle;
-      if (p === RANDOM_PROBE && !hop) {
+      if (checkRandom) {
         abandon = angle < randomRecord * (1 - PROBE_MARGIN);
         randomRecord = Math.max(randomRecord, angle);
       }
-      if (p === PROBE && best !== null) abandon ||= angle < best.angle * (1 - PROBE_MARGIN);
+      if (checkBest) abandon ||= angle < best!.angle * (1 - PROBE_MARGIN);
     }
     const report = (degrees: number) =>
       options.onProgress?.({
