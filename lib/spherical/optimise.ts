@@ -44,7 +44,7 @@ export interface CodeOptions {
   timeBudgetMs?: number;
   /** Largest exponent of the smooth stage (default 2¹⁷). */
   pMax?: number;
-  /** Called after each restart (`degrees` is NaN for a restart abandoned below the best, see the module notes). */
+  /** Called after each restart (`degrees` is NaN for a restart abandoned early, see the module notes). */
   onProgress?: (info: { restart: number; degrees: number; best: number; elapsedMs: number }) => void;
 }
 
@@ -287,20 +287,19 @@ function descend(x: Float64Array, f_p: Surrogate, iterations: number): void {
   }
 }
 
+/** A code with its minimal angle. */
+type Measured = { x: Float64Array; angle: ReturnType<typeof minAngle> };
+
 /**
  * The polished code (see {@link equalise}) with the largest minimal angle over several candidate contact sets,
- * or null if none raises the angle of `x`. The candidates are the pairs whose squared chord is within 1e-3,
+ * or null if none beats `floor` (the angle of `x`, radians). The candidates are the pairs whose squared chord is within 1e-3,
  * 1e-4, 1e-5 or 1e-6 (relative) of the smallest, and the longest run of nearest pairs that can be made equal
  * (found by bisection: a subset of a consistent set is consistent). At p = 2¹⁷ the true contacts of a code
  * with many of them are spread over a few tens of ppm and a fixed tolerance can cut through them (at M = 47:
  * 90 contacts within 32 ppm, the next pair at 52 ppm; 1e-4 takes one pair too many, 1e-5 too few and leaves
  * the code 1.1e-4° below its optimum).
  */
-function polish(
-  x: Float64Array,
-  m: number,
-  d: number,
-): { x: Float64Array; angle: ReturnType<typeof minAngle> } | null {
+function polish(x: Float64Array, m: number, d: number, floor: number): Measured | null {
   const sq: [number, number, number][] = [];
   for (let i = 0; i < m; i++) {
     for (let j = i + 1; j < m; j++) {
@@ -331,8 +330,7 @@ function polish(
     if (consistent(mid)) lo = mid;
     else hi = mid;
   }
-  let best: { x: Float64Array; angle: ReturnType<typeof minAngle> } | null = null;
-  let record = minAngle({ rows: m, cols: d, data: x }).angle;
+  let best: Measured | null = null, record = floor;
   for (const y of tried.values()) {
     if (!y) continue;
     const unit = normaliseRows({ rows: m, cols: d, data: y });
@@ -539,7 +537,7 @@ export function optimiseCode(d: number, m: number, options: CodeOptions = {}): C
     // Polish (see `polish`); it moves the angle by about ln(contacts)/pMax relative, so a code further below
     // the best is not polished.
     if (!best || cur.angle > best.angle * (1 - 1e-3)) {
-      const polished = polish(x, m, d);
+      const polished = polish(x, m, d, cur.angle);
       if (polished) {
         x.set(polished.x);
         cur = polished.angle;
