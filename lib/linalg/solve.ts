@@ -50,3 +50,55 @@ export function solve(A: Matrix, b: ArrayLike<number>): Float64Array {
   }
   return x;
 }
+
+/**
+ * Solves `A x = b` for symmetric positive definite A (n × n) by Cholesky factorisation `A = LLᵀ` (Golub & Van
+ * Loan, Alg. 4.2.1): n³/3 flops, half of {@link solve}'s. Reads only the lower triangle of A. Throws when a
+ * pivot is not positive (A not positive definite to working precision).
+ *
+ * @example
+ * ```ts
+ * import { solveSpd } from "./solve.ts";
+ * import { fromRows } from "./matrix.ts";
+ * import assert from "node:assert/strict";
+ * const x = solveSpd(fromRows([[4, 2], [2, 3]]), [2, 5]);
+ * assert.ok(Math.abs(x[0] + 0.5) < 1e-15 && Math.abs(x[1] - 2) < 1e-15);
+ * assert.throws(() => solveSpd(fromRows([[1, 2], [2, 1]]), [1, 1]), /not positive definite/);
+ * ```
+ */
+export function solveSpd(A: Matrix, b: ArrayLike<number>): Float64Array {
+  const n = A.rows;
+  if (A.cols !== n || b.length !== n) {
+    throw new RangeError(
+      `Cannot solve: A must be square and b match it: A=${A.rows}×${A.cols}, b=${b.length}`,
+    );
+  }
+  // L overwrites the lower triangle of a copy of A, row by row (rows i and j of L are contiguous).
+  const L = A.data.slice(), x = Float64Array.from(b);
+  for (let j = 0; j < n; j++) {
+    const rj = j * n;
+    let s = L[rj + j];
+    for (let k = 0; k < j; k++) s -= L[rj + k] * L[rj + k];
+    if (!(s > 0)) throw new RangeError(`Cannot solve: A is not positive definite (pivot ${j}: ${s})`);
+    const ljj = Math.sqrt(s);
+    L[rj + j] = ljj;
+    for (let i = j + 1; i < n; i++) {
+      const ri = i * n;
+      let v = L[ri + j];
+      for (let k = 0; k < j; k++) v -= L[ri + k] * L[rj + k];
+      L[ri + j] = v / ljj;
+    }
+  }
+  // L y = b, then Lᵀ x = y.
+  for (let i = 0; i < n; i++) {
+    let s = x[i];
+    for (let k = 0, ri = i * n; k < i; k++) s -= L[ri + k] * x[k];
+    x[i] = s / L[i * n + i];
+  }
+  for (let i = n - 1; i >= 0; i--) {
+    let s = x[i];
+    for (let k = i + 1; k < n; k++) s -= L[k * n + i] * x[k];
+    x[i] = s / L[i * n + i];
+  }
+  return x;
+}
