@@ -349,7 +349,9 @@ function polish(x: Float64Array, m: number, d: number, floor: number): Measured 
  *
  * Each row of the Jacobian J touches one or two points (and t), so JJᵀ is assembled from the rows that share
  * a point, in O(contacts · degree · d), and only the dense solve costs O(rows³): by Cholesky, since JJᵀ + λI is
- * symmetric positive definite (half the cost of Gaussian elimination; most of a polish's time).
+ * symmetric positive definite (half the cost of Gaussian elimination; most of a polish's time). A factorisation
+ * that fails in rounding (JJᵀ is singular when contacts are dependent) counts as no convergence: that contact set
+ * is not used, which can only cost a better polish, never a wrong code.
  */
 function equalise(x0: Float64Array, m: number, d: number, pairs: [number, number][]): Float64Array | null {
   const x = x0.slice(), e = pairs.length, rows = e + m;
