@@ -1,5 +1,7 @@
 /** Shared test helpers: tolerant comparisons and SVG snapshots. */
 import assert from "node:assert/strict";
+import { type Matrix, matrix } from "../lib/linalg/matrix.ts";
+import { createPrng } from "../lib/linalg/prng.ts";
 
 /** Asserts |actual − expected| ≤ tol (absolute), naming both values. */
 export function assertClose(actual: number, expected: number, tol: number, what = "value"): void {
@@ -18,6 +20,20 @@ export function assertAllClose(
 ): void {
   assert.equal(actual.length, expected.length, `${what}: length`);
   for (let i = 0; i < actual.length; i++) assertClose(actual[i], expected[i], tol, `${what}[${i}]`);
+}
+
+/** A = BᵀB + εI for a seeded random n × n B: symmetric positive definite, its condition growing as ε falls. */
+export function randomSpd(n: number, eps: number, seed: number): Matrix {
+  const prng = createPrng(seed), B = Float64Array.from({ length: n * n }, () => prng.normal());
+  const A = matrix(n, n);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < n; j++) {
+      let s = i === j ? eps : 0;
+      for (let k = 0; k < n; k++) s += B[k * n + i] * B[k * n + j];
+      A.data[i * n + j] = s;
+    }
+  }
+  return A;
 }
 
 const SNAPSHOTS = new URL("./plot/__snapshots__/", import.meta.url).pathname;

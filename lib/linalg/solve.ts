@@ -5,6 +5,17 @@
  */
 import type { Matrix } from "./matrix.ts";
 
+/** The order n of the system `A x = b`, after checking that A is n × n and b has length n. */
+function order(A: Matrix, b: ArrayLike<number>): number {
+  const n = A.rows;
+  if (A.cols !== n || b.length !== n) {
+    throw new RangeError(
+      `Cannot solve: A must be square and b match it: A=${A.rows}×${A.cols}, b=${b.length}`,
+    );
+  }
+  return n;
+}
+
 /**
  * Solves `A x = b` for square A (n × n), b of length n. Throws when A is singular to working precision.
  *
@@ -17,12 +28,7 @@ import type { Matrix } from "./matrix.ts";
  * ```
  */
 export function solve(A: Matrix, b: ArrayLike<number>): Float64Array {
-  const n = A.rows;
-  if (A.cols !== n || b.length !== n) {
-    throw new RangeError(
-      `Cannot solve: A must be square and b match it: A=${A.rows}×${A.cols}, b=${b.length}`,
-    );
-  }
+  const n = order(A, b);
   const a = A.data.slice(), x = Float64Array.from(b);
   let scale = 0;
   for (const v of a) scale = Math.max(scale, Math.abs(v));
@@ -67,12 +73,7 @@ export function solve(A: Matrix, b: ArrayLike<number>): Float64Array {
  * ```
  */
 export function solveSpd(A: Matrix, b: ArrayLike<number>): Float64Array {
-  const n = A.rows;
-  if (A.cols !== n || b.length !== n) {
-    throw new RangeError(
-      `Cannot solve: A must be square and b match it: A=${A.rows}×${A.cols}, b=${b.length}`,
-    );
-  }
+  const n = order(A, b);
   // L overwrites the lower triangle of a copy of A, row by row (rows i and j of L are contiguous).
   const L = A.data.slice(), x = Float64Array.from(b);
   for (let j = 0; j < n; j++) {

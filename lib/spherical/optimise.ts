@@ -292,12 +292,12 @@ type Measured = { x: Float64Array; angle: ReturnType<typeof minAngle> };
 
 /**
  * The polished code (see {@link equalise}) with the largest minimal angle over several candidate contact sets,
- * or null if none beats `floor` (the angle of `x`, radians). The candidates are the pairs whose squared chord is within 1e-3,
- * 1e-4, 1e-5 or 1e-6 (relative) of the smallest, and the longest run of nearest pairs that can be made equal
- * (found by bisection: a subset of a consistent set is consistent). At p = 2¹⁷ the true contacts of a code
- * with many of them are spread over a few tens of ppm and a fixed tolerance can cut through them (at M = 47:
- * 90 contacts within 32 ppm, the next pair at 52 ppm; 1e-4 takes one pair too many, 1e-5 too few and leaves
- * the code 1.1e-4° below its optimum).
+ * or null if none beats `floor` (the angle of `x`, radians). The candidates are the pairs whose squared chord
+ * is within 1e-3, 1e-4, 1e-5 or 1e-6 (relative) of the smallest, and the longest run of nearest pairs that can
+ * be made equal (found by bisection: a subset of a consistent set is consistent). At p = 2¹⁷ the true contacts
+ * of a code with many of them are spread over a few tens of ppm and a fixed tolerance can cut through them (at
+ * M = 47: 90 contacts within 32 ppm, the next pair at 52 ppm; 1e-4 takes one pair too many, 1e-5 too few and
+ * leaves the code 1.1e-4° below its optimum).
  */
 function polish(x: Float64Array, m: number, d: number, floor: number): Measured | null {
   const sq: [number, number, number][] = [];

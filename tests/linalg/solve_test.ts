@@ -1,28 +1,13 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import { fromRows, matrix } from "../../lib/linalg/matrix.ts";
-import { createPrng } from "../../lib/linalg/prng.ts";
 import { solve, solveSpd } from "../../lib/linalg/solve.ts";
-import { assertAllClose } from "../helpers.ts";
-
-/** A = BᵀB + εI for a random n × n B: symmetric positive definite, condition growing as ε falls. */
-function spd(n: number, eps: number, seed: number) {
-  const prng = createPrng(seed), B = Float64Array.from({ length: n * n }, () => prng.normal());
-  const A = matrix(n, n);
-  for (let i = 0; i < n; i++) {
-    for (let j = 0; j < n; j++) {
-      let s = i === j ? eps : 0;
-      for (let k = 0; k < n; k++) s += B[k * n + i] * B[k * n + j];
-      A.data[i * n + j] = s;
-    }
-  }
-  return A;
-}
+import { assertAllClose, randomSpd } from "../helpers.ts";
 
 Deno.test("solveSpd: A x = b to rounding for SPD A, and agrees with Gaussian elimination", () => {
   fc.assert(
     fc.property(fc.integer({ min: 1, max: 40 }), fc.integer({ min: 1, max: 1e6 }), (n, seed) => {
-      const A = spd(n, 1, seed), b = Array.from({ length: n }, (_, i) => Math.sin(i + seed));
+      const A = randomSpd(n, 1, seed), b = Array.from({ length: n }, (_, i) => Math.sin(i + seed));
       const x = solveSpd(A, b);
       const Ax = Array.from({ length: n }, (_, i) => {
         let s = 0;
