@@ -61,19 +61,29 @@ export interface SoftmaxBlock {
  * assert.ok(Math.abs(b.scores[1] - 1) < 1e-6 && b.scores[2] === 0);
  * assert.ok(Math.abs(b.norm[0] - (1 / 3 + 1 + 1 / 3)) < 1e-6);
  * ```
+ *
+ * An instance of your own (`new OnlineSoftmax(threads)`) holds `threads − 1` worker threads until `close()`.
  */
 export class OnlineSoftmax {
   static #shared: OnlineSoftmax | undefined;
 
-  /** The process-wide instance (threads = `navigator.hardwareConcurrency`, at most 16). */
+  /**
+   * The process-wide instance (threads = `navigator.hardwareConcurrency`, at most 16), started on first use; a new
+   * one if it was closed. Its idle workers do not keep the process alive.
+   */
   static shared(): OnlineSoftmax {
-    return OnlineSoftmax.#shared ??= new OnlineSoftmax(Math.min(16, navigator.hardwareConcurrency || 1));
+    if (!OnlineSoftmax.#shared || OnlineSoftmax.#shared.#closed) {
+      OnlineSoftmax.#shared = new OnlineSoftmax(Math.min(16, navigator.hardwareConcurrency || 1));
+    }
+    return OnlineSoftmax.#shared;
   }
 
   readonly threads: number;
   readonly #memory: WebAssembly.Memory;
   readonly #kernel: SoftmaxKernel;
   readonly #ctrl: Int32Array[] = [];
+  readonly #workers: Worker[] = [];
+  #closed = false;
   #rowsCap = 0;
   #offsets = { m: 0, l: 0, a: 0, s: 0 };
   #seq = 0;
@@ -96,11 +106,35 @@ export class OnlineSoftmax {
       worker.unref(); // idle workers must not keep the process alive
       worker.postMessage({ module, memory: this.#memory, ctrl: ctrl.buffer });
       this.#ctrl.push(ctrl);
+      this.#workers.push(worker);
     }
+  }
+
+  /**
+   * Stops the worker threads; `reserve` and `run` then throw. Idempotent.
+   *
+   * @example
+   * ```ts
+   * import { OnlineSoftmax } from "./online_softmax.ts";
+   * import assert from "node:assert/strict";
+   * const sm = new OnlineSoftmax(2);
+   * await sm.close();
+   * assert.throws(() => sm.run(1, 4, 1), /closed/);
+   * ```
+   */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await Promise.all(this.#workers.map((w) => w.terminate()));
+  }
+
+  #open(what: string): void {
+    if (this.#closed) throw new Error(`Cannot ${what}: this OnlineSoftmax was closed`);
   }
 
   /** Makes room for a `rows × stride` block and returns fresh views of it. */
   reserve(rows: number, stride: number): SoftmaxBlock {
+    this.#open("reserve a score block");
     if (stride % 4 !== 0) {
       throw new RangeError(`Cannot reserve a score block: stride must be a multiple of 4: stride=${stride}`);
     }
@@ -130,6 +164,7 @@ export class OnlineSoftmax {
 
   /** One online-softmax pass with `k = β·log₂e` over the first `rows` rows of the reserved block. */
   run(rows: number, stride: number, beta: number): void {
+    this.#open("run the softmax kernel");
     const k = beta * Math.LOG2E, o = this.#offsets;
     const parts = Math.min(this.threads, Math.ceil(rows / 8));
     const per = Math.ceil(rows / parts);

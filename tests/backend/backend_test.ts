@@ -81,7 +81,7 @@ Deno.test("the fused f32 softmax step agrees with cpu over many pattern chunks a
   }
 });
 
-Deno.test("the online softmax kernel: peaked rows, −∞ entries, a row of −∞ then finite, rescaling across passes", () => {
+Deno.test("the online softmax kernel: peaked rows, −∞ entries, a row of −∞ then finite, rescaling across passes; close", async () => {
   const sm = new OnlineSoftmax(2); // two threads even on a one-core machine
   const rows = 20, stride = 8;
   let block = sm.reserve(rows, stride);
@@ -106,6 +106,16 @@ Deno.test("the online softmax kernel: peaked rows, −∞ entries, a row of −�
     assert.ok(Math.abs(block.norm[r] - want) <= 1e-6 * want, `row ${r}: ℓ=${block.norm[r]} want ${want}`);
   }
   assert.throws(() => sm.reserve(1, 6), /stride=6/);
+  await sm.close();
+  await sm.close(); // idempotent
+  assert.throws(() => sm.run(rows, stride, 1), /run the softmax kernel: this OnlineSoftmax was closed/);
+  assert.throws(() => sm.reserve(rows, stride), /was closed/);
+  // The process-wide instance is renewed once closed.
+  const shared = OnlineSoftmax.shared();
+  assert.equal(OnlineSoftmax.shared(), shared);
+  await shared.close();
+  assert.notEqual(OnlineSoftmax.shared(), shared);
+  OnlineSoftmax.shared().reserve(1, 4);
 });
 
 Deno.test("the embedded WebAssembly binary matches its .wat source", async () => {
