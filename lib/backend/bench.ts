@@ -32,7 +32,13 @@ function randomMatrix(rows: number, cols: number, seed: number, precision: "f32"
   return { rows, cols, data };
 }
 
-/** Times one retrieval step (median of `repeat` runs after one warm-up) and checks it against `cpu`. */
+/** Warm-up before timing: at least one step and at least this long (JIT tiers, thread pools, caches). */
+const WARM_UP_MS = 300;
+
+/**
+ * Times one retrieval step (median of `repeat` runs after a warm-up of at least one step and 300 ms) and checks it
+ * against `cpu`. The warm-up matters at S0: a 0.5–0.8 ms step takes 1–6 ms for its first 15–25 calls.
+ */
 export async function runBench(
   options: { size: keyof typeof BENCH_SIZES; backend?: BackendName; repeat?: number },
 ): Promise<BenchResult> {
@@ -46,7 +52,10 @@ export async function runBench(
   const X = randomMatrix(dims.m, dims.d, 1, backend.precision);
   const Q = randomMatrix(dims.b, dims.d, 2, backend.precision);
   const beta = 1, output = { probabilities: false };
-  const out = await backend.step(X, Q, { beta }, output); // warm-up (threads, kernels)
+  const out = await backend.step(X, Q, { beta }, output);
+  for (const start = performance.now(); performance.now() - start < WARM_UP_MS;) {
+    await backend.step(X, Q, { beta }, output);
+  }
   const times: number[] = [];
   for (let r = 0; r < repeat; r++) {
     const t = performance.now();
