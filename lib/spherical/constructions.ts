@@ -1,6 +1,6 @@
 /**
  * Exact spherical codes built from coordinates: the regular simplex, the cross-polytope, the icosahedron, the
- * 24-cell and the E8 root system. Rows are unit vectors.
+ * snub cube, the 24-cell and the E8 root system. Rows are unit vectors.
  *
  * @module
  */
@@ -86,6 +86,39 @@ export function icosahedron(): Matrix {
   const phi = (1 + Math.sqrt(5)) / 2, rows: number[][] = [];
   for (const a of [1, -1]) {
     for (const b of [phi, -phi]) rows.push([0, a, b], [a, b, 0], [b, 0, a]);
+  }
+  return unit(rows);
+}
+
+/**
+ * The snub cube: the even permutations of (±1, ±1/t, ±t) with an even number of plus signs and the odd permutations
+ * with an odd number, t the tribonacci constant (t³ = t² + t + 1). 24 points, each with 5 nearest neighbours at
+ * `θ = 2 asin √((2 − t)/(3 − t)) = 43.6907671…°` (from the circumradius of the unit-edge snub cube,
+ * R² = (3 − t)/(4(2 − t))): the optimal 24-point code in ℝ³ (Robinson 1961). One of its two mirror images.
+ *
+ * @example
+ * ```ts
+ * import { snubCube } from "./constructions.ts";
+ * import { minAngle } from "./angles.ts";
+ * import assert from "node:assert/strict";
+ * assert.ok(Math.abs(minAngle(snubCube()).degrees - 43.6907671) < 1e-7);
+ * ```
+ */
+export function snubCube(): Matrix {
+  const t = (1 + Math.cbrt(19 + 3 * Math.sqrt(33)) + Math.cbrt(19 - 3 * Math.sqrt(33))) / 3;
+  const base = [1, 1 / t, t], rows: number[][] = [];
+  // [permutations, parity of the number of plus signs]: even permutations with even, odd with odd.
+  const perms: [number[][], number][] = [
+    [[[0, 1, 2], [1, 2, 0], [2, 0, 1]], 0],
+    [[[0, 2, 1], [2, 1, 0], [1, 0, 2]], 1],
+  ];
+  for (const [group, parity] of perms) {
+    for (const p of group) {
+      for (let signs = 0; signs < 8; signs++) {
+        const s = [0, 1, 2].map((k) => (signs & (1 << k) ? -1 : 1));
+        if (s.filter((v) => v > 0).length % 2 === parity) rows.push(p.map((q, k) => s[k] * base[q]));
+      }
+    }
   }
   return unit(rows);
 }

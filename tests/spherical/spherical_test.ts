@@ -16,7 +16,14 @@ import {
   rankinUpper,
   separationBounds,
 } from "../../lib/spherical/bounds.ts";
-import { cell24, crossPolytope, e8Roots, icosahedron, simplex } from "../../lib/spherical/constructions.ts";
+import {
+  cell24,
+  crossPolytope,
+  e8Roots,
+  icosahedron,
+  simplex,
+  snubCube,
+} from "../../lib/spherical/constructions.ts";
 import { optimiseCode } from "../../lib/spherical/optimise.ts";
 import { betaInc } from "../../lib/spherical/special.ts";
 import { assertClose } from "../helpers.ts";
@@ -42,12 +49,31 @@ Deno.test("angles: exactly 180° for antipodes, accurate near 0° and 180°, inv
   assert.throws(() => minAngle(fromRows([[1, 0], [0, 0]])), /row 1/);
 });
 
-Deno.test("exact codes have their minimal angles: simplex, cross-polytope, icosahedron, 24-cell, E8", () => {
+Deno.test("exact codes have their minimal angles: simplex, cross-polytope, icosahedron, snub cube, 24-cell, E8", () => {
   for (const d of [2, 3, 5, 8]) {
     assertClose(minAngle(simplex(d)).angle, Math.acos(-1 / d), 1e-14, `simplex d=${d}`);
     assertClose(minAngle(crossPolytope(d)).degrees, 90, 1e-12, `cross-polytope d=${d}`);
   }
   assertClose(minAngle(icosahedron()).angle, Math.atan(2), 1e-15);
+  // The snub cube: tribonacci t as the real root of t³ = t² + t + 1 (bisection, independent of the closed form in
+  // the construction); θ from the circumradius of the unit-edge snub cube; every point has exactly 5 contacts.
+  let lo = 1, hi = 2;
+  for (let i = 0; i < 60; i++) {
+    const t = (lo + hi) / 2;
+    if (t ** 3 - t ** 2 - t - 1 < 0) lo = t;
+    else hi = t;
+  }
+  const snub = snubCube(), theta = minAngle(snub).angle;
+  assert.equal(snub.rows, 24);
+  assertClose(theta, 2 * Math.asin(Math.sqrt((2 - lo) / (3 - lo))), 1e-14);
+  for (let i = 0; i < 24; i++) {
+    const contacts = Array.from({ length: 24 }, (_, j) => j).filter((j) =>
+      j !== i &&
+      Math.abs(angle(snub.data.subarray(3 * i, 3 * i + 3), snub.data.subarray(3 * j, 3 * j + 3)) - theta) <
+        1e-12
+    );
+    assert.equal(contacts.length, 5, `point ${i}`);
+  }
   assertClose(minAngle(cell24()).degrees, 60, 1e-12);
   const e8 = minAngle(e8Roots());
   assert.equal(e8Roots().rows, 240);
@@ -155,10 +181,9 @@ Deno.test("Proposition 3.1: the d = 3 closed forms, and our codes between the bo
   assert.throws(() => separationBounds(3, 1), /M=1/);
 });
 
-Deno.test("the optimiser finds the icosahedron, 24 points at 43.69° and the proven optima in d = 4, 5", () => {
+Deno.test("the optimiser finds the icosahedron, the snub cube and the proven optima in d = 4, 5", () => {
   assertClose(optimiseCode(3, 12, { restarts: 16 }).degrees, Math.atan(2) / DEG, 1e-9);
-  const c24 = optimiseCode(3, 24, { restarts: 16 });
-  assert.ok(c24.degrees > 43.69 && c24.degrees <= fejesToth(24) / DEG, `M=24: ${c24.degrees}`);
+  assertClose(optimiseCode(3, 24, { restarts: 16 }).degrees, minAngle(snubCube()).degrees, 1e-9); // Robinson 1961
   assertClose(optimiseCode(4, 5, { restarts: 4 }).degrees, Math.acos(-1 / 4) / DEG, 1e-9); // simplex
   assertClose(optimiseCode(5, 10, { restarts: 4 }).degrees, 90, 1e-9); // cross-polytope
   assertClose(optimiseCode(5, 16, { restarts: 16 }).degrees, Math.acos(1 / 5) / DEG, 1e-9);
