@@ -128,13 +128,13 @@ export class OnlineSoftmax {
     await Promise.all(this.#workers.map((w) => w.terminate()));
   }
 
-  #open(what: string): void {
+  #assertOpen(what: string): void {
     if (this.#closed) throw new Error(`Cannot ${what}: this OnlineSoftmax was closed`);
   }
 
   /** Makes room for a `rows × stride` block and returns fresh views of it. */
   reserve(rows: number, stride: number): SoftmaxBlock {
-    this.#open("reserve a score block");
+    this.#assertOpen("reserve a score block");
     if (stride % 4 !== 0) {
       throw new RangeError(`Cannot reserve a score block: stride must be a multiple of 4: stride=${stride}`);
     }
@@ -164,7 +164,7 @@ export class OnlineSoftmax {
 
   /** One online-softmax pass with `k = β·log₂e` over the first `rows` rows of the reserved block. */
   run(rows: number, stride: number, beta: number): void {
-    this.#open("run the softmax kernel");
+    this.#assertOpen("run the softmax kernel");
     const k = beta * Math.LOG2E, o = this.#offsets;
     const parts = Math.min(this.threads, Math.ceil(rows / 8));
     const per = Math.ceil(rows / parts);
