@@ -70,7 +70,8 @@ export class GpuContext {
    * `gl`). With every backend enabled wgpu also loads libEGL, whose exit-time destructor frees its dispatch
    * tables while other threads are still exiting; under `deno test --parallel` that corrupted the heap at
    * process exit now and then ("double free or corruption", "corrupted double-linked list", a core dump
-   * after every test had passed).
+   * after every test had passed). When `XDG_RUNTIME_DIR` is unset, it is set to a temporary directory (Mesa's
+   * Vulkan loader warns without one), removed when the process ends normally. Both are process-wide settings.
    */
   static async create(
     options: { allowFallback?: boolean; limits?: Partial<GpuLimits> } = {},
@@ -79,9 +80,18 @@ export class GpuContext {
     if (Deno.build.os === "linux" && !Deno.env.get("DENO_WEBGPU_BACKEND")) {
       Deno.env.set("DENO_WEBGPU_BACKEND", "vulkan");
     }
-    // Mesa's Vulkan loader prints "XDG_RUNTIME_DIR is invalid" four times when it is unset (headless CI).
+    // Mesa's Vulkan loader prints "XDG_RUNTIME_DIR is invalid" four times when it is unset (headless CI). The
+    // directory made for it is removed when the process ends normally.
     if (!Deno.env.get("XDG_RUNTIME_DIR")) {
-      Deno.env.set("XDG_RUNTIME_DIR", Deno.makeTempDirSync({ prefix: "xdg-" }));
+      const dir = Deno.makeTempDirSync({ prefix: "xdg-" });
+      Deno.env.set("XDG_RUNTIME_DIR", dir);
+      globalThis.addEventListener("unload", () => {
+        try {
+          Deno.removeSync(dir, { recursive: true });
+        } catch {
+          // already gone
+        }
+      });
     }
     const adapter = await navigator.gpu.requestAdapter();
     if (!adapter) return null;

@@ -32,6 +32,21 @@ Deno.test("on Linux wgpu is kept to Vulkan: libEGL (whose exit-time destructor c
   assert.doesNotMatch(Deno.readTextFileSync("/proc/self/maps"), /libEGL|libGLdispatch/);
 });
 
+Deno.test("the XDG_RUNTIME_DIR made for Mesa when it is unset is removed at exit", async () => {
+  const code = `import { GpuContext } from ${
+    JSON.stringify(new URL("../../lib/backend/webgpu.ts", import.meta.url).href)
+  };
+    await GpuContext.create({ allowFallback: true });
+    console.log(Deno.env.get("XDG_RUNTIME_DIR"));`;
+  const env = { ...Deno.env.toObject() };
+  delete env.XDG_RUNTIME_DIR;
+  const out = await new Deno.Command(Deno.execPath(), { args: ["eval", code], env, clearEnv: true }).output();
+  assert.ok(out.success, new TextDecoder().decode(out.stderr));
+  const dir = new TextDecoder().decode(out.stdout).trim();
+  assert.match(dir, /xdg-/);
+  assert.throws(() => Deno.statSync(dir), Deno.errors.NotFound);
+});
+
 Deno.test("webgpu step agrees with cpu for softmax, sparsemax, entmax15 and entmax(1.3)", async () => {
   const { X, Q } = problem(1, 70, 21, 12);
   for (
