@@ -108,9 +108,17 @@ export async function main(argv: string[]): Promise<number> {
   const env: Record<string, string> = { HOPFIELD_SCALE: scale };
   if (figures) env.HOPFIELD_FIGURES = figures.startsWith("/") ? figures : `${Deno.cwd()}/${figures}`;
   console.error(`reproduce: ${names.length} notebook(s) at scale ${scale}`);
+  // Kernels are stopped by Jupyter, not ended normally, so the XDG_RUNTIME_DIR that GpuContext.create would make in
+  // each is made once here and removed after the last notebook.
+  const xdg = Deno.env.get("XDG_RUNTIME_DIR") ? undefined : await Deno.makeTempDir({ prefix: "xdg-" });
+  if (xdg) env.XDG_RUNTIME_DIR = xdg;
   const t0 = performance.now();
   const failed: string[] = [];
-  for (const name of names) if (!(await runNotebook(name, env))) failed.push(name);
+  try {
+    for (const name of names) if (!(await runNotebook(name, env))) failed.push(name);
+  } finally {
+    if (xdg) await Deno.remove(xdg, { recursive: true });
+  }
   const s = ((performance.now() - t0) / 1000).toFixed(1);
   if (failed.length) {
     console.error(`reproduce: ${failed.length} notebook(s) failed: ${failed.join(", ")} (${s} s)`);
