@@ -181,13 +181,16 @@ Deno.test("Proposition 3.1: the d = 3 closed forms, and our codes between the bo
   assert.throws(() => separationBounds(3, 1), /M=1/);
 });
 
-Deno.test("the optimiser finds the proven optima in d = 3 (M = 5, 6, 8, 12, 24) and in d = 4, 5", () => {
+Deno.test("the optimiser finds the proven optima in d = 3 (M = 5, 6, 8, 11, 12, 24) and in d = 4, 5", () => {
   for (const m of [5, 6]) assertClose(optimiseCode(3, m, { restarts: 8 }).degrees, 90, 1e-9, `M=${m}`);
   // M = 8: the square antiprism with equal edges (optimal: Schütte & van der Waerden 1951). Squares of circumradius r
   // at heights ±h, r² + h² = 1, turned by 45°: side² 2r² = cross² (2 − √2)r² + 4h² gives r² = 4/(4 + √2), and
   // cos θ = 1 − r² = (2√2 − 1)/7.
   assertClose(optimiseCode(3, 8, { restarts: 16 }).degrees, Math.acos((2 * Math.SQRT2 - 1) / 7) / DEG, 1e-9);
-  assertClose(optimiseCode(3, 12, { restarts: 16 }).degrees, Math.atan(2) / DEG, 1e-9);
+  // M = 11 and 12: the icosahedron's angle, with or without one vertex (optimal: Danzer 1963, Fejes Tóth 1943).
+  for (const m of [11, 12]) {
+    assertClose(optimiseCode(3, m, { restarts: 16 }).degrees, Math.atan(2) / DEG, 1e-9);
+  }
   assertClose(optimiseCode(3, 24, { restarts: 16 }).degrees, minAngle(snubCube()).degrees, 1e-9); // Robinson 1961
   assertClose(optimiseCode(4, 5, { restarts: 4 }).degrees, Math.acos(-1 / 4) / DEG, 1e-9); // simplex
   assertClose(optimiseCode(5, 10, { restarts: 4 }).degrees, 90, 1e-9); // cross-polytope
