@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { fromRows } from "../../lib/linalg/matrix.ts";
+import { fromRows, row } from "../../lib/linalg/matrix.ts";
 import { angle, minAngle } from "../../lib/spherical/angles.ts";
 import {
   capMeasure,
@@ -67,11 +67,8 @@ Deno.test("exact codes have their minimal angles: simplex, cross-polytope, icosa
   assert.equal(snub.rows, 24);
   assertClose(theta, 2 * Math.asin(Math.sqrt((2 - lo) / (3 - lo))), 1e-14);
   for (let i = 0; i < 24; i++) {
-    const contacts = Array.from({ length: 24 }, (_, j) => j).filter((j) =>
-      j !== i &&
-      Math.abs(angle(snub.data.subarray(3 * i, 3 * i + 3), snub.data.subarray(3 * j, 3 * j + 3)) - theta) <
-        1e-12
-    );
+    const contacts = Array.from({ length: 24 }, (_, j) => j)
+      .filter((j) => j !== i && Math.abs(angle(row(snub, i), row(snub, j)) - theta) < 1e-12);
     assert.equal(contacts.length, 5, `point ${i}`);
   }
   assertClose(minAngle(cell24()).degrees, 60, 1e-12);
