@@ -4,3 +4,4 @@ export * from "./bounds.ts";
 export * from "./constructions.ts";
 export * from "./optimise.ts";
 export * from "./special.ts";
+export * from "./symmetry.ts";

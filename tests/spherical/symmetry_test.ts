@@ -1,0 +1,114 @@
+import assert from "node:assert/strict";
+import { createPrng } from "../../lib/linalg/prng.ts";
+import { minAngle } from "../../lib/spherical/angles.ts";
+import { optimiseCode } from "../../lib/spherical/optimise.ts";
+import { admits, pointGroup, rotate, symmetricStart } from "../../lib/spherical/symmetry.ts";
+import { assertClose } from "../helpers.ts";
+
+const DEG = Math.PI / 180;
+const ORDERS: [string, number, number[]][] = [
+  // name, |G|, pole-orbit sizes (sorted); each pole's orbit size times its stabiliser's order is |G|.
+  ["C1", 1, []],
+  ["C2", 2, [1, 1]],
+  ["C5", 5, [1, 1]],
+  ["D2", 4, [2, 2, 2]],
+  ["D3", 6, [2, 3, 3]],
+  ["D6", 12, [2, 6, 6]],
+  ["T", 12, [4, 4, 6]],
+  ["O", 24, [6, 8, 12]],
+  ["I", 60, [12, 20, 30]],
+];
+
+/** Largest distance from a rotated point of x to its nearest point of x, over all rotations of the group. */
+function invarianceError(name: string, x: Float64Array): number {
+  const m = x.length / 3;
+  let worst = 0;
+  for (const r of pointGroup(name).elements) {
+    for (let i = 0; i < m; i++) {
+      const y = rotate(r, x.subarray(3 * i, 3 * i + 3));
+      let nearest = Infinity;
+      for (let j = 0; j < m; j++) {
+        nearest = Math.min(nearest, Math.hypot(y[0] - x[3 * j], y[1] - x[3 * j + 1], y[2] - x[3 * j + 2]));
+      }
+      worst = Math.max(worst, nearest);
+    }
+  }
+  return worst;
+}
+
+Deno.test("point groups: orders, pole orbits, rotations closed under composition", () => {
+  for (const [name, order, orbits] of ORDERS) {
+    const g = pointGroup(name);
+    assert.equal(g.elements.length, order, name);
+    assert.deepEqual(g.poleOrbits.map((o) => o.length).sort((a, b) => a - b), orbits, name);
+    for (const r of g.elements) {
+      // Orthogonal with determinant +1: the images of the basis are orthonormal and right-handed.
+      const [a, b, c] = [[1, 0, 0], [0, 1, 0], [0, 0, 1]].map((e) => rotate(r, e));
+      const cross = [a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0]];
+      for (let i = 0; i < 3; i++) assertClose(cross[i], c[i], 1e-12, `${name}: a × b = c`);
+      assertClose(Math.hypot(...a), 1, 1e-12, name);
+    }
+    // Closed: for all a, b the composite a∘b (its images of the basis) is an element.
+    const images = (f: (v: number[]) => number[]) => [[1, 0, 0], [0, 1, 0], [0, 0, 1]].flatMap(f);
+    const all = g.elements.map((r) => images((v) => rotate(r, v)));
+    for (const a of g.elements) {
+      for (const b of g.elements) {
+        const ab = images((v) => rotate(a, rotate(b, v)));
+        assert.ok(all.some((e) => e.every((v, i) => Math.abs(v - ab[i]) < 1e-9)), `${name}: closed`);
+      }
+    }
+    // Every pole is fixed by some rotation other than the identity.
+    for (const p of g.poleOrbits.flat()) {
+      const fixed = g.elements.slice(1).some((r) =>
+        Math.hypot(...rotate(r, p).map((v, i) => v - p[i])) < 1e-12
+      );
+      assert.ok(fixed, `${name}: pole ${p}`);
+    }
+  }
+  assert.throws(() => pointGroup("D0"), /group=D0/);
+  assert.throws(() => pointGroup("S4"), /group=S4/);
+});
+
+Deno.test("symmetric starts: invariant unit codes of M points, seeded, and the Platonic codes from pole orbits", () => {
+  for (
+    const [name, m] of [["C2", 101], ["D2", 128], ["D3", 102], ["T", 100], ["O", 62], ["I", 132]] as const
+  ) {
+    const x = symmetricStart(pointGroup(name), m, createPrng(7));
+    assert.equal(x.length, 3 * m);
+    for (let i = 0; i < m; i++) {
+      assertClose(
+        Math.hypot(...x.subarray(3 * i, 3 * i + 3)),
+        1,
+        1e-12,
+        `${name} row ${i}`,
+      );
+    }
+    assert.ok(invarianceError(name, x) < 1e-12, `${name}, M=${m}`);
+    assert.deepEqual(symmetricStart(pointGroup(name), m, createPrng(7)), x);
+  }
+  // The only M-point unions of orbits: the tetrahedron (T, 4), octahedron and cube (O, 6 and 8), icosahedron (I, 12).
+  const angleOf = (name: string, m: number) =>
+    minAngle({ rows: m, cols: 3, data: symmetricStart(pointGroup(name), m, createPrng(1)) }).degrees;
+  assertClose(angleOf("T", 4), Math.acos(-1 / 3) / DEG, 1e-9, "tetrahedron");
+  assertClose(angleOf("O", 6), 90, 1e-9, "octahedron");
+  assertClose(angleOf("O", 8), Math.acos(1 / 3) / DEG, 1e-9, "cube");
+  assertClose(angleOf("I", 12), Math.atan(2) / DEG, 1e-9, "icosahedron");
+  assert.ok(admits(pointGroup("D3"), 128) && !admits(pointGroup("D3"), 130) && !admits(pointGroup("I"), 13));
+  assert.throws(() => symmetricStart(pointGroup("D3"), 130, createPrng(1)), /D3 orbits has M=130/);
+  assert.throws(() => symmetricStart(pointGroup("C2"), 0, createPrng(1)), /M=0/);
+});
+
+Deno.test("the optimiser's symmetric starts: named groups in d = 3 only, clear errors otherwise", () => {
+  // A group that admits no M-point code is skipped (I at M = 13: orbits of 12, 20, 30, 60), so the run is the
+  // uniform one; C2 admits it (a pole and six pairs), and its starts change the run.
+  const run = (groups: string[]) => {
+    const seen: number[] = [];
+    optimiseCode(3, 13, { restarts: 8, groups, onProgress: ({ degrees }) => seen.push(degrees) });
+    return seen;
+  };
+  assert.deepEqual(run(["I"]), run([]));
+  assert.notDeepEqual(run(["C2"]), run([]));
+  assert.throws(() => optimiseCode(3, 12, { groups: ["Q"] }), /group=Q/);
+  assert.throws(() => optimiseCode(4, 12, { groups: ["C2"] }), /d=3: d=4, groups=C2/);
+  assert.equal(optimiseCode(4, 8, { restarts: 4 }).degrees.toFixed(6), "90.000000"); // default: no groups in d = 4
+});
