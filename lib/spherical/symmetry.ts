@@ -48,7 +48,17 @@ function compose(a: Rotation, b: Rotation): Rotation {
   return c;
 }
 
-/** `R v`. */
+/**
+ * The image `R v` of a vector under a rotation (3 × 3 row-major times a 3-vector).
+ *
+ * @example
+ * ```ts
+ * import { pointGroup, rotate } from "./symmetry.ts";
+ * import assert from "node:assert/strict";
+ * const [, quarter] = pointGroup("C4").elements; // a quarter-turn about z
+ * assert.deepEqual(rotate(quarter, [1, 0, 0]).map((v) => Math.round(v * 1e12) / 1e12), [0, 1, 0]);
+ * ```
+ */
 export function rotate(r: Rotation, v: ArrayLike<number>): number[] {
   return [0, 1, 2].map((i) => r[i * 3] * v[0] + r[i * 3 + 1] * v[1] + r[i * 3 + 2] * v[2]);
 }

@@ -46,7 +46,10 @@ Deno.test("point groups: orders, pole orbits, rotations closed under composition
       const [a, b, c] = [[1, 0, 0], [0, 1, 0], [0, 0, 1]].map((e) => rotate(r, e));
       const cross = [a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0]];
       for (let i = 0; i < 3; i++) assertClose(cross[i], c[i], 1e-12, `${name}: a × b = c`);
-      assertClose(Math.hypot(...a), 1, 1e-12, name);
+      const dot = (u: number[], v: number[]) => u[0] * v[0] + u[1] * v[1] + u[2] * v[2];
+      for (const [u, v, want] of [[a, a, 1], [b, b, 1], [a, b, 0]] as const) {
+        assertClose(dot(u, v), want, 1e-12, name);
+      }
     }
     // Closed: for all a, b the composite a∘b (its images of the basis) is an element.
     const images = (f: (v: number[]) => number[]) => [[1, 0, 0], [0, 1, 0], [0, 0, 1]].flatMap(f);
