@@ -13,11 +13,12 @@
  *
  * @module
  */
+import { distance, fromRows, matmul, type Matrix } from "../linalg/matrix.ts";
 import type { Prng } from "../linalg/prng.ts";
 import { sphere } from "../data/synthetic.ts";
 
-/** A rotation of R³, row-major 3 × 3. */
-export type Rotation = readonly number[];
+/** A rotation of R³: a 3 × 3 matrix. */
+export type Rotation = Matrix;
 
 /** A finite rotation group of S². */
 export interface PointGroup {
@@ -33,19 +34,11 @@ export interface PointGroup {
 function rotation(axis: readonly number[], angle: number): Rotation {
   const n = Math.hypot(...axis), [x, y, z] = axis.map((v) => v / n), c = Math.cos(angle), s = Math.sin(angle);
   const t = 1 - c;
-  return [
+  return fromRows([
     [t * x * x + c, t * x * y - s * z, t * x * z + s * y],
     [t * x * y + s * z, t * y * y + c, t * y * z - s * x],
     [t * x * z - s * y, t * y * z + s * x, t * z * z + c],
-  ].flat();
-}
-
-function compose(a: Rotation, b: Rotation): Rotation {
-  const c = new Array<number>(9).fill(0);
-  for (let i = 0; i < 3; i++) {
-    for (let j = 0; j < 3; j++) for (let k = 0; k < 3; k++) c[i * 3 + j] += a[i * 3 + k] * b[k * 3 + j];
-  }
-  return c;
+  ]);
 }
 
 /**
@@ -60,13 +53,14 @@ function compose(a: Rotation, b: Rotation): Rotation {
  * ```
  */
 export function rotate(r: Rotation, v: ArrayLike<number>): number[] {
-  return [0, 1, 2].map((i) => r[i * 3] * v[0] + r[i * 3 + 1] * v[1] + r[i * 3 + 2] * v[2]);
+  const a = r.data;
+  return [0, 1, 2].map((i) => a[i * 3] * v[0] + a[i * 3 + 1] * v[1] + a[i * 3 + 2] * v[2]);
 }
 
-const near = (a: readonly number[], b: readonly number[]) => a.every((v, i) => Math.abs(v - b[i]) < 1e-9);
+const near = (a: ArrayLike<number>, b: ArrayLike<number>) => distance(a, b) < 1e-9;
 
 /** The unit axis of a rotation other than the identity. */
-function axisOf(r: Rotation): number[] {
+function axisOf({ data: r }: Rotation): number[] {
   let axis = [r[7] - r[5], r[2] - r[6], r[3] - r[1]]; // 2 sin θ · axis
   if (Math.hypot(...axis) < 1e-6) {
     // A half-turn: R + I = 2 a aᵀ; its largest column is a multiple of a.
@@ -110,11 +104,11 @@ export function pointGroup(name: string): PointGroup {
     : match[3] === "O"
     ? [rotation([0, 0, 1], Math.PI / 2), third]
     : [rotation([0, 1, phi], (2 * Math.PI) / 5), third];
-  const elements: Rotation[] = [[1, 0, 0, 0, 1, 0, 0, 0, 1]];
+  const elements: Rotation[] = [fromRows([[1, 0, 0], [0, 1, 0], [0, 0, 1]])];
   for (let i = 0; i < elements.length; i++) {
     for (const g of generators) {
-      const h = compose(elements[i], g);
-      if (!elements.some((e) => near(e, h))) elements.push(h);
+      const h = matmul(elements[i], g);
+      if (!elements.some((e) => near(e.data, h.data))) elements.push(h);
     }
   }
   const poles: number[][] = [];

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { distance, dot } from "../../lib/linalg/matrix.ts";
 import { createPrng } from "../../lib/linalg/prng.ts";
 import { minAngle } from "../../lib/spherical/angles.ts";
 import { optimiseCode } from "../../lib/spherical/optimise.ts";
@@ -28,7 +29,7 @@ function invarianceError(name: string, x: Float64Array): number {
       const y = rotate(r, x.subarray(3 * i, 3 * i + 3));
       let nearest = Infinity;
       for (let j = 0; j < m; j++) {
-        nearest = Math.min(nearest, Math.hypot(y[0] - x[3 * j], y[1] - x[3 * j + 1], y[2] - x[3 * j + 2]));
+        nearest = Math.min(nearest, distance(y, x.subarray(3 * j, 3 * j + 3)));
       }
       worst = Math.max(worst, nearest);
     }
@@ -46,7 +47,6 @@ Deno.test("point groups: orders, pole orbits, rotations closed under composition
       const [a, b, c] = [[1, 0, 0], [0, 1, 0], [0, 0, 1]].map((e) => rotate(r, e));
       const cross = [a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0]];
       for (let i = 0; i < 3; i++) assertClose(cross[i], c[i], 1e-12, `${name}: a × b = c`);
-      const dot = (u: number[], v: number[]) => u[0] * v[0] + u[1] * v[1] + u[2] * v[2];
       for (const [u, v, want] of [[a, a, 1], [b, b, 1], [a, b, 0]] as const) {
         assertClose(dot(u, v), want, 1e-12, name);
       }
@@ -62,9 +62,7 @@ Deno.test("point groups: orders, pole orbits, rotations closed under composition
     }
     // Every pole is fixed by some rotation other than the identity.
     for (const p of g.poleOrbits.flat()) {
-      const fixed = g.elements.slice(1).some((r) =>
-        Math.hypot(...rotate(r, p).map((v, i) => v - p[i])) < 1e-12
-      );
+      const fixed = g.elements.slice(1).some((r) => distance(rotate(r, p), p) < 1e-12);
       assert.ok(fixed, `${name}: pole ${p}`);
     }
   }
