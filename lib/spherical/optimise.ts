@@ -15,7 +15,7 @@
  * Search: random starts alternate with basin hops from the best code so far (all points jiggled, or one point
  * moved to a random place), each started at its own exponent (see {@link optimiseCode}), until the time
  * budget, the restart limit or the patience (restarts without gain) runs out; the best code is returned. In
- * d = 3 every second random start is symmetric: a union of orbits of a point group (C₂ and D₂ in turn by
+ * d = 3 every second random start is symmetric: a union of orbits of a point group (C₂, D₂ and T in turn by
  * default, see {@link symmetricStart}); the descent itself is unconstrained. A random start clearly below the
  * best random start of its kind at p = 512, and any restart clearly below the best code at p = 4096, is
  * abandoned there.
@@ -48,7 +48,7 @@ export interface CodeOptions {
   /**
    * Point groups of the symmetric random starts (d = 3 only; see {@link symmetricStart}): every second random
    * start is built from orbits of one of them, in turn, skipping groups with no union of orbits of M points.
-   * Default `["C2", "D2"]` in d = 3, none otherwise; `[]` gives uniform starts only.
+   * Default `["C2", "D2", "T"]` in d = 3, none otherwise; `[]` gives uniform starts only.
    */
   groups?: string[];
   /** Largest exponent of the smooth stage (default 2¹⁷). */
@@ -466,8 +466,11 @@ const RANDOM_PROBE = 512;
  * from p = 256 or 512 end 2–15% below it on average, so the cycle stops at 128. Random start k is symmetric
  * when k is odd (the groups in turn). Measured in full starts from p = 32 without hops, in d = 3: C₂ starts
  * reached the best code we know at M = 102 in 2 of 40 and at M = 130 in 2 of 40, D₂ starts the best M = 128
- * code in 2 of 60, uniform starts in none of 200, 220 and 40; C₃, D₃ and T starts all ended at or below a
- * T-symmetric M = 102 code 0.0088° short of the best, so they are not defaults. Seeded: the same
+ * code in 2 of 60, uniform starts in none of 200, 220 and 40; at M = 110, T starts ended at a T-invariant code
+ * in 60 of 60, from which hops reach the best code we know, which C₂, D₂, C₃ and uniform starts missed. Over
+ * M = 4…130 with two seeds, adding T to C₂ and D₂ found better codes at M = 106, 112, 120 (+0.059°), 121 and
+ * 122 and fell short at M = 118 (0.008°); C₃ and D₃ are not defaults (at M = 102 they ended 0.0088° short of
+ * the best). Seeded: the same
  * seed gives the same code whenever the restart limit or the patience ends the search; a time budget that
  * ends it first makes the result depend on the machine's speed.
  *
@@ -503,7 +506,7 @@ export function optimiseCode(d: number, m: number, options: CodeOptions = {}): C
   if (!(Number.isInteger(Math.log2(pMax)) && pMax >= 8)) {
     throw new RangeError(`Cannot optimise a code: pMax must be a power of two ≥ 8: pMax=${pMax}`);
   }
-  const names = options.groups ?? (d === 3 ? ["C2", "D2"] : []);
+  const names = options.groups ?? (d === 3 ? ["C2", "D2", "T"] : []);
   if (!Array.isArray(names)) {
     throw new TypeError(`Cannot optimise a code: groups must be an array of group names: groups=${names}`);
   }

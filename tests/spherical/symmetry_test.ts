@@ -102,13 +102,17 @@ Deno.test("symmetric starts: invariant unit codes of M points, seeded, and the P
 Deno.test("the optimiser's symmetric starts: named groups in d = 3 only, clear errors otherwise", () => {
   // A group that admits no M-point code is skipped (I at M = 13: orbits of 12, 20, 30, 60), so the run is the
   // uniform one; C2 admits it (a pole and six pairs), and its starts change the run.
-  const run = (groups: string[]) => {
+  const run = (groups: string[] | undefined, m = 13, restarts = 8) => {
     const seen: number[] = [];
-    optimiseCode(3, 13, { restarts: 8, groups, onProgress: ({ degrees }) => seen.push(degrees) });
+    optimiseCode(3, m, { restarts, groups, onProgress: ({ degrees }) => seen.push(degrees) });
     return seen;
   };
   assert.deepEqual(run(["I"]), run([]));
   assert.notDeepEqual(run(["C2"]), run([]));
+  // The default in d = 3 is C2, D2 and T in turn: random start 5 (restart 10) is the first T start, and T
+  // admits M = 16 (orbits 4 + 12).
+  assert.deepEqual(run(undefined, 16, 12), run(["C2", "D2", "T"], 16, 12));
+  assert.notDeepEqual(run(undefined, 16, 12), run(["C2", "D2"], 16, 12));
   assert.throws(() => optimiseCode(3, 12, { groups: ["Q"] }), /group=Q/);
   assert.throws(() => optimiseCode(4, 12, { groups: ["C2"] }), /d=3: d=4, groups=C2/);
   assert.equal(optimiseCode(4, 8, { restarts: 4 }).degrees.toFixed(6), "90.000000"); // default: no groups in d = 4
