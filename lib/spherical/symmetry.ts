@@ -13,7 +13,7 @@
  *
  * @module
  */
-import { distance, fromRows, matmul, type Matrix } from "../linalg/matrix.ts";
+import { distance, dot, fromRows, matmul, type Matrix, row } from "../linalg/matrix.ts";
 import type { Prng } from "../linalg/prng.ts";
 import { sphere } from "../data/synthetic.ts";
 
@@ -42,7 +42,7 @@ function rotation(axis: readonly number[], angle: number): Rotation {
 }
 
 /**
- * The image `R v` of a vector under a rotation (3 × 3 row-major times a 3-vector).
+ * The image `R v` of a vector under a rotation: `(R v)_i = Σ_j R_ij v_j`.
  *
  * @example
  * ```ts
@@ -53,8 +53,7 @@ function rotation(axis: readonly number[], angle: number): Rotation {
  * ```
  */
 export function rotate(r: Rotation, v: ArrayLike<number>): number[] {
-  const a = r.data;
-  return [0, 1, 2].map((i) => a[i * 3] * v[0] + a[i * 3 + 1] * v[1] + a[i * 3 + 2] * v[2]);
+  return [0, 1, 2].map((i) => dot(row(r, i), v));
 }
 
 const near = (a: ArrayLike<number>, b: ArrayLike<number>) => distance(a, b) < 1e-9;
