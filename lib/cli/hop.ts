@@ -189,7 +189,7 @@ export const COMMANDS: Record<string, Command> = {
   code: {
     summary:
       "a spherical code of N points on S^{d−1} with a large minimal angle: {min_angle_deg, delta_min, points}",
-    flags: ["dim", "points", "seed", "restarts", "patience", "time-budget-s", "groups"],
+    flags: ["dim", "points", "seed", "restarts", "patience", "time-budget-s", "groups", "start-exponents"],
     run(f) {
       const log = progress("code");
       let said = 0;
@@ -202,6 +202,7 @@ export const COMMANDS: Record<string, Command> = {
         groups: f.has("groups")
           ? f.string("groups").split(",").filter((g) => g !== "" && g !== "none")
           : undefined,
+        startExponents: f.has("start-exponents") ? f.numbers("start-exponents") : undefined,
         onProgress: (i) => {
           if (i.elapsedMs - said > 2000) {
             [said] = [i.elapsedMs, log(`restart ${i.restart + 1}: best ${i.best.toFixed(7)}°`)];

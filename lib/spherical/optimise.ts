@@ -51,6 +51,12 @@ export interface CodeOptions {
    * Default `["C2", "D2", "T"]` in d = 3, none otherwise; `[]` gives uniform starts only.
    */
   groups?: string[];
+  /**
+   * Starting exponents of the random starts, in turn (powers of two ≥ 8; default `[16, 32, 64, 32, 16]` in d = 3,
+   * `[8, 16, 32, 64, 128]` otherwise; see {@link optimiseCode}). With an even number of them, the symmetric starts
+   * (every second random start) meet only every second exponent.
+   */
+  startExponents?: number[];
   /** Largest exponent of the smooth stage (default 2¹⁷). */
   pMax?: number;
   /** Called after each restart (`degrees` is NaN for a restart abandoned early, see the module notes). */
@@ -456,22 +462,34 @@ const PROBE = 4096, PROBE_MARGIN = 3e-3;
 const RANDOM_PROBE = 512;
 
 /**
+ * The starting exponents of the random starts, in turn, in d = 3 and in other dimensions (see
+ * {@link optimiseCode}). Each cycle has odd length, so the symmetric starts (every second random start) meet
+ * every exponent too.
+ */
+const START_EXPONENTS_3 = [16, 32, 64, 32, 16], START_EXPONENTS = [8, 16, 32, 64, 128];
+
+/**
  * Finds M points on S^{d−1} with a large minimal angle (see the module notes).
  *
- * Schedule: restart r is a random start when r is even, its exponent cycling through p = 8, 16, 32, 64, 128,
- * and a hop from the best code when r is odd (jiggle and relocation in turn, cycling through p = 256, 256,
- * 512, 1024: the lower a hop's exponent, the further it can move). The best starting exponent depends on M:
- * at M = 49, starts from p = 8 and 16 land in two or three codes, all below the best, which only p = 64
- * reached (2 of 100 starts); at M = 80…130 the codes within 0.1% of the best come from p ≤ 64, and starts
- * from p = 256 or 512 end 2–15% below it on average, so the cycle stops at 128. Random start k is symmetric
- * when k is odd (the groups in turn). Measured in full starts from p = 32 without hops, in d = 3: C₂ starts
- * reached the best code we know at M = 102 in 2 of 40 and at M = 130 in 2 of 40, D₂ starts the best M = 128
- * code in 2 of 60, uniform starts in none of 200, 220 and 40; at M = 110, T starts ended at a T-invariant code
- * in 60 of 60, from which hops reach the best code we know (C₂, D₂, C₃ and uniform starts mostly ended 0.015°
- * short). In two-seed sweeps of M = 4…130, adding T to C₂ and D₂ gave better codes at M = 106, 112, 120
- * (+0.059°), 121 and 122 and worse at M = 118 (0.008°); C₃ and D₃ are not defaults (at M = 102 they ended
- * 0.0088° short of the best). Seeded: the same seed gives the same code whenever the restart limit or the
- * patience ends the search; a time budget that ends it first makes the result depend on the machine's speed.
+ * Schedule: restart r is a random start when r is even, its exponent cycling through p = 16, 32, 64, 32, 16 in
+ * d = 3 and p = 8, 16, 32, 64, 128 otherwise, and a hop from the best code when r is odd (jiggle and relocation in
+ * turn, cycling through p = 256, 256, 512, 1024: the lower a hop's exponent, the further it can move). The best
+ * starting exponent depends on M: at M = 49, starts from p = 8 and 16 land in two or three codes, all below the
+ * best, which only p = 64 reached (2 of 100 starts); at M = 80…130 the codes within 0.1% of the best come from
+ * p ≤ 64, and starts from p = 256 or 512 end 2–15% below it on average. In one-minute runs at M = 112 and 121 with
+ * the cycle 8…128 (seeds 21–28), each of the 7 runs that a random start brought within 0.01° of the best code got
+ * there from p = 16 or 32 (the other 2 by a relocation); giving those two 4 of every 5 starts took M = 112 from 5
+ * to 8 of 8 runs within 0.01° (M = 121: 3 and 2 of 8) and left M = 4…50 as they were (two seeds); a seed-1 sweep of
+ * M = 51…130 had no run more than 0.01° short. In d = 4 it is worse: the 24-cell was first reached at restarts 82,
+ * 0, 6, 42, 36, 286 (seeds 1–6) with 8…128 and 378, 76, 112, 186, 14, 90 with the d = 3 cycle, so other dimensions
+ * keep 8…128. Random start k is symmetric when k is odd (the groups in turn). Measured in full starts from p = 32
+ * without hops, in d = 3: C₂ starts reached the best code we know at M = 102 in 2 of 40 and at M = 130 in 2 of 40,
+ * D₂ starts the best M = 128 code in 2 of 60, uniform starts in none of 200, 220 and 40; at M = 110, T starts ended
+ * at a T-invariant code in 60 of 60, from which hops reach the best code we know (C₂, D₂, C₃ and uniform starts
+ * mostly ended 0.015° short). In two-seed sweeps of M = 4…130, adding T to C₂ and D₂ gave better codes at M = 106,
+ * 112, 120 (+0.059°), 121 and 122 and worse at M = 118 (0.008°); C₃ and D₃ are not defaults (at M = 102 they ended
+ * 0.0088° short of the best). Seeded: the same seed gives the same code whenever the restart limit or the patience
+ * ends the search; a time budget that ends it first makes the result depend on the machine's speed.
  *
  * @example
  * ```ts
@@ -505,6 +523,16 @@ export function optimiseCode(d: number, m: number, options: CodeOptions = {}): C
   if (!(Number.isInteger(Math.log2(pMax)) && pMax >= 8)) {
     throw new RangeError(`Cannot optimise a code: pMax must be a power of two ≥ 8: pMax=${pMax}`);
   }
+  const starts = options.startExponents ?? (d === 3 ? START_EXPONENTS_3 : START_EXPONENTS);
+  if (
+    !Array.isArray(starts) || starts.length === 0 ||
+    !starts.every((p) => Number.isInteger(Math.log2(p)) && p >= 8)
+  ) {
+    const what = Array.isArray(starts) ? `[${starts.join(", ")}]` : String(starts);
+    throw new RangeError(
+      `Cannot optimise a code: startExponents must be powers of two ≥ 8, at least one: startExponents=${what}`,
+    );
+  }
   const names = options.groups ?? (d === 3 ? ["C2", "D2", "T"] : []);
   if (!Array.isArray(names)) {
     throw new TypeError(`Cannot optimise a code: groups must be an array of group names: groups=${names}`);
@@ -537,7 +565,7 @@ export function optimiseCode(d: number, m: number, options: CodeOptions = {}): C
       : r % 4 === 1
       ? perturb(best!.x, m, d, 0.02 * (1 + (r % 5)), prng)
       : relocate(best!.x, m, d, prng);
-    const p0 = hop ? [256, 256, 512, 1024][(r >> 2) % 4] : 2 ** (3 + ((r >> 1) % 5));
+    const p0 = hop ? [256, 256, 512, 1024][(r >> 2) % 4] : starts[(r >> 1) % starts.length];
     // Intermediate exponents only steer the code; the last one is run to convergence for the polish. A random
     // start clearly below the best random start at p = RANDOM_PROBE, or any code clearly below the best at
     // p = PROBE, is abandoned there (the levels above PROBE are ~40% of a restart).
