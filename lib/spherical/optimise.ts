@@ -479,10 +479,11 @@ const START_EXPONENTS_3 = [16, 32, 64, 32, 16], START_EXPONENTS = [8, 16, 32, 64
  * p ≤ 64, and starts from p = 256 or 512 end 2–15% below it on average. In one-minute runs at M = 112 and 121 with
  * the cycle 8…128 (seeds 21–28), each of the 7 runs that a random start brought within 0.01° of the best code got
  * there from p = 16 or 32 (the other 2 by a relocation); giving those two 4 of every 5 starts took M = 112 from 5
- * to 8 of 8 runs within 0.01° (M = 121: 3 and 2 of 8) and left M = 4…50 as they were (two seeds); a seed-1 sweep of
- * M = 51…130 had no run more than 0.01° short. In d = 4 it is worse: the 24-cell was first reached at restarts 82,
- * 0, 6, 42, 36, 286 (seeds 1–6) with 8…128 and 378, 76, 112, 186, 14, 90 with the d = 3 cycle, so other dimensions
- * keep 8…128. Random start k is symmetric when k is odd (the groups in turn). Measured in full starts from p = 32
+ * to 8 of 8 runs within 0.01° (M = 121: 3 and 2 of 8) and left M = 4…50 as they were (two seeds); a two-seed sweep
+ * of M = 51…130 had 1 run of 160 more than 0.01° short, as before, 16 more than 1e-4° short (before 22), and a mean
+ * shortfall of 3.7e-4° (before 4.7e-4°). In d = 4 it is worse: the 24-cell was first reached at restarts 82, 0, 6,
+ * 42, 36, 286 (seeds 1–6) with 8…128 and 378, 76, 112, 186, 14, 90 with the d = 3 cycle, so other dimensions keep
+ * 8…128. Random start k is symmetric when k is odd (the groups in turn). Measured in full starts from p = 32
  * without hops, in d = 3: C₂ starts reached the best code we know at M = 102 in 2 of 40 and at M = 130 in 2 of 40,
  * D₂ starts the best M = 128 code in 2 of 60, uniform starts in none of 200, 220 and 40; at M = 110, T starts ended
  * at a T-invariant code in 60 of 60, from which hops reach the best code we know (C₂, D₂, C₃ and uniform starts
