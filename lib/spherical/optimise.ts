@@ -461,6 +461,9 @@ const PROBE = 4096, PROBE_MARGIN = 3e-3;
  */
 const RANDOM_PROBE = 512;
 
+/** True for the exponents the surrogate takes: powers of two ≥ 8 (see `Surrogate.value`). */
+const isExponent = (p: number) => Number.isInteger(Math.log2(p)) && p >= 8;
+
 /**
  * The starting exponents of the random starts, in turn, in d = 3 and in other dimensions (see
  * {@link optimiseCode}). Each cycle has odd length, so the symmetric starts (every second random start) meet
@@ -521,14 +524,11 @@ export function optimiseCode(d: number, m: number, options: CodeOptions = {}): C
   if (!(budget > 0)) {
     throw new RangeError(`Cannot optimise a code: timeBudgetMs must be positive: timeBudgetMs=${budget}`);
   }
-  if (!(Number.isInteger(Math.log2(pMax)) && pMax >= 8)) {
+  if (!isExponent(pMax)) {
     throw new RangeError(`Cannot optimise a code: pMax must be a power of two ≥ 8: pMax=${pMax}`);
   }
   const starts = options.startExponents ?? (d === 3 ? START_EXPONENTS_3 : START_EXPONENTS);
-  if (
-    !Array.isArray(starts) || starts.length === 0 ||
-    !starts.every((p) => Number.isInteger(Math.log2(p)) && p >= 8)
-  ) {
+  if (!Array.isArray(starts) || starts.length === 0 || !starts.every(isExponent)) {
     const what = Array.isArray(starts) ? `[${starts.join(", ")}]` : String(starts);
     throw new RangeError(
       `Cannot optimise a code: startExponents must be powers of two ≥ 8, at least one: startExponents=${what}`,
