@@ -109,8 +109,8 @@ Deno.test("the optimiser's symmetric starts: named groups in d = 3 only, clear e
   };
   assert.deepEqual(run(["I"]), run([]));
   assert.notDeepEqual(run(["C2"]), run([]));
-  // The default in d = 3 for even M is C2, D2 and T in turn: random start 5 (restart 10) is the first T start, and T
-  // admits M = 16 (orbits 4 + 12).
+  // The default in d = 3 for even M is C2, D2 and T in turn: random start 5 (restart 10) is the first T start,
+  // and T admits M = 16 (orbits 4 + 12).
   assert.deepEqual(run(undefined, 16, 12), run(["C2", "D2", "T"], 16, 12));
   assert.notDeepEqual(run(undefined, 16, 12), run(["C2", "D2"], 16, 12));
   // For odd M (no D2 or T code) it is C2 and C3: random start 3 (restart 6) is the first C3 start.
