@@ -15,10 +15,10 @@
  * Search: random starts alternate with basin hops from the best code so far (all points jiggled, or one point moved
  * to a random place), each started at its own exponent (see {@link optimiseCode}), until the time budget, the
  * restart limit or the patience (restarts without gain) runs out; the best code is returned. In d = 3 every second
- * random start is symmetric: a union of orbits of a point group (by default C₂, D₂ and T in turn for even M, C₂ and
- * C₃ for odd M; see {@link symmetricStart}); the descent itself is unconstrained. A random start clearly below the
- * best random start of its kind at p = 512, and any restart clearly below the best code at p = 4096, is abandoned
- * there.
+ * random start is symmetric: a union of orbits of a point group (by default C₂, D₂ and T in turn for even M, C₂, C₃
+ * and D₃ for odd M; see {@link symmetricStart}); the descent itself is unconstrained. A random start clearly below
+ * the best random start of its kind at p = 512, and any restart clearly below the best code at p = 4096, is
+ * abandoned there.
  *
  * @module
  */
@@ -48,8 +48,9 @@ export interface CodeOptions {
   /**
    * Point groups of the symmetric random starts (d = 3 only; see {@link symmetricStart}): every second random
    * start is built from orbits of one of them, in turn, skipping groups with no union of orbits of M points.
-   * Default in d = 3 `["C2", "D2", "T"]` for even M and `["C2", "C3"]` for odd M (D₂ and T have orbits of even
-   * size only, so they admit no odd M), none in other dimensions; `[]` gives uniform starts only.
+   * Default in d = 3 `["C2", "D2", "T"]` for even M and `["C2", "C3", "D3"]` for odd M (D₂ and T have orbits of
+   * even size only, so they admit no odd M; D₃ admits odd M = 3 or 5 mod 6), none in other dimensions; `[]` gives
+   * uniform starts only.
    */
   groups?: string[];
   /**
@@ -493,15 +494,17 @@ const START_EXPONENTS_3 = [16, 32, 64, 32, 16], START_EXPONENTS = [8, 16, 32, 64
  * at a T-invariant code in 60 of 60, from which hops reach the best code we know (C₂, D₂, C₃ and uniform starts
  * mostly ended 0.015° short). In two-seed sweeps of M = 4…130, adding T to C₂ and D₂ gave better codes at M = 106,
  * 112, 120 (+0.059°), 121 and 122 and worse at M = 118 (0.008°); C₃ and D₃ are not defaults for even M (at M = 102
- * they ended 0.0088° short of the best). D₂ and T admit no odd M, so for odd M C₃ takes their turns beside C₂: in
- * one-minute runs with seeds 21–28, M = 121 came within 0.01° of the best code we know in 6 of 8 runs (C₂ alone: 2)
- * and M = 125 in 6 of 8 (C₂ alone: none), finding codes 0.0012° and 0.015° above any earlier run (19.1473577°,
- * 18.8448254°); in a two-seed sweep of odd M = 51…129 the better seed was within 0.001° of the best everywhere
- * (C₂ alone: 0.015° short at M = 125, both seeds), 2 of 80 runs were more than 0.01° short (as with C₂ alone),
- * but 13 more than 1e-4° short (before 10) and the mean shortfall was 5.6e-4° (before 4.7e-4°): half as many C₂
- * starts cost a little elsewhere; odd M = 5…49 kept their angles (both sweep seeds). Seeded: the same seed gives
- * the same code whenever the restart limit or the patience ends the search; a time budget that ends it first makes
- * the result depend on the machine's speed.
+ * they ended 0.0088° short of the best). D₂ and T admit no odd M, so for odd M C₃ and D₃ (which admits M = 3 or 5
+ * mod 6) take their turns beside C₂. C₃ first: in one-minute runs with seeds 21–28, M = 121 came within 0.01° of
+ * the best code we know in 6 of 8 runs (C₂ alone: 2) and M = 125 in 6 of 8 (C₂ alone: none), finding codes 0.0012°
+ * and 0.015° above any earlier run (19.1473577°, 18.8448254°). D₃ then: M = 125 in 8 of 8 (18.8449944°), and in a
+ * two-seed sweep of odd M = 51…129 a code 0.026° above any earlier run at M = 111 (19.9937440°, one seed), which
+ * seeds 21–28 then reached in 6 of 8 runs. Against the best codes we know, that sweep had the better seed within
+ * 0.001° of the best at every odd M (C₂ alone: 0.026° short at M = 111 and 0.016° at 125, both seeds), 2 of 80 runs
+ * more than 0.01° short (C₂ alone: 4), 13 more than 1e-4° (C₂ alone: 11) and a mean shortfall of 7.1e-4° (C₂ alone:
+ * 1.1e-3°); odd M = 5…49 kept their angles (both sweep seeds). Seeded: the same seed gives the same code whenever
+ * the restart limit or the patience ends the search; a time budget that ends it first makes the result depend on
+ * the machine's speed.
  *
  * @example
  * ```ts
@@ -542,7 +545,7 @@ export function optimiseCode(d: number, m: number, options: CodeOptions = {}): C
       `Cannot optimise a code: startExponents must be powers of two ≥ 8, at least one: startExponents=${what}`,
     );
   }
-  const names = options.groups ?? (d !== 3 ? [] : m % 2 === 0 ? ["C2", "D2", "T"] : ["C2", "C3"]);
+  const names = options.groups ?? (d !== 3 ? [] : m % 2 === 0 ? ["C2", "D2", "T"] : ["C2", "C3", "D3"]);
   if (!Array.isArray(names)) {
     throw new TypeError(`Cannot optimise a code: groups must be an array of group names: groups=${names}`);
   }

@@ -113,9 +113,12 @@ Deno.test("the optimiser's symmetric starts: named groups in d = 3 only, clear e
   // and T admits M = 16 (orbits 4 + 12).
   assert.deepEqual(run(undefined, 16, 12), run(["C2", "D2", "T"], 16, 12));
   assert.notDeepEqual(run(undefined, 16, 12), run(["C2", "D2"], 16, 12));
-  // For odd M (no D2 or T code) it is C2 and C3: random start 3 (restart 6) is the first C3 start.
+  // For odd M (no D2 or T code) it is C2, C3 and D3: random start 3 (restart 6) is the first C3 start, random
+  // start 5 (restart 10) the first D3 start; D3 admits M = 29 (orbits 6k + 3 + 2), not M = 31.
   assert.deepEqual(run(undefined, 31, 8), run(["C2", "C3"], 31, 8));
   assert.notDeepEqual(run(undefined, 31, 8), run(["C2"], 31, 8));
+  assert.deepEqual(run(undefined, 29, 12), run(["C2", "C3", "D3"], 29, 12));
+  assert.notDeepEqual(run(undefined, 29, 12), run(["C2", "C3"], 29, 12));
   assert.throws(() => optimiseCode(3, 12, { groups: ["Q"] }), /group=Q/);
   assert.throws(() => optimiseCode(4, 12, { groups: ["C2"] }), /d=3: d=4, groups=C2/);
   assert.equal(optimiseCode(4, 8, { restarts: 4 }).degrees.toFixed(6), "90.000000"); // default: no groups in d = 4
