@@ -3,3 +3,4 @@ export * from "./matrix.ts";
 export * from "./prng.ts";
 export * from "./solve.ts";
 export * from "./grid.ts";
+export * from "./nnls.ts";
