@@ -188,7 +188,7 @@ export const COMMANDS: Record<string, Command> = {
   },
   code: {
     summary:
-      "a spherical code of N points on S^{d−1} with a large minimal angle: {min_angle_deg, delta_min, points}",
+      "a spherical code of N points on S^{d−1} with a large minimal angle: {min_angle_deg, delta_min, imbalance, restarts, points}",
     flags: ["dim", "points", "seed", "restarts", "patience", "time-budget-s", "groups", "start-exponents"],
     run(f) {
       const log = progress("code");
@@ -212,6 +212,7 @@ export const COMMANDS: Record<string, Command> = {
       return {
         min_angle_deg: code.degrees,
         delta_min: code.deltaMin,
+        imbalance: code.imbalance,
         restarts: code.restarts,
         points: toRows(code.points),
       };

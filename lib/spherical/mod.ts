@@ -4,4 +4,5 @@ export * from "./bounds.ts";
 export * from "./constructions.ts";
 export * from "./optimise.ts";
 export * from "./special.ts";
+export * from "./stresses.ts";
 export * from "./symmetry.ts";

@@ -177,6 +177,7 @@ Deno.test("hop capacity prints a capacity search; unknown models fail with the f
 Deno.test("hop code returns the icosahedron's angle; code-bounds and separation-bounds print real-valued bounds", async () => {
   const ico = JSON.parse((await hop("code", "--dim", "3", "--points", "12", "--restarts", "8")).out);
   assert.ok(Math.abs(ico.min_angle_deg - 63.43494882292201) < 1e-9);
+  assert.ok(ico.imbalance < 1e-13, `imbalance ${ico.imbalance}`); // its 30 edges' stresses balance
   assert.equal(ico.points.length, 12);
   const b = JSON.parse((await hop("code-bounds", "--dim", "3", "--angle-deg", "60")).out);
   assert.deepEqual(Object.keys(b), [

@@ -202,7 +202,7 @@ Deno.test("the polish finds the contact set of a code whose contacts spread over
   assert.ok(code.degrees > 30.78181, `M=47: ${code.degrees}`);
 });
 
-Deno.test("the optimiser reports every restart in order, abandoned ones as NaN, and returns the best it reported", () => {
+Deno.test("the optimiser reports every restart in order, abandoned ones as NaN, and returns at least the best it reported", () => {
   const reports: { restart: number; degrees: number; best: number }[] = [];
   // pMax = 1024 leaves only the check at p = 512, which random starts (even restarts) take: at M = 60 with seed 6,
   // five of them are clearly below the best random start of their kind by then.
@@ -212,8 +212,9 @@ Deno.test("the optimiser reports every restart in order, abandoned ones as NaN, 
   assert.ok(abandoned.length >= 3 && abandoned.every((r) => r > 0 && r % 2 === 0), `abandoned: ${abandoned}`);
   for (let r = 1; r < 40; r++) assert.ok(reports[r].best >= reports[r - 1].best);
   const finished = reports.filter((r) => !Number.isNaN(r.degrees)).map((r) => r.degrees);
-  assert.equal(code.degrees, Math.max(...finished));
-  assert.equal(code.degrees, reports[39].best);
+  assert.equal(reports[39].best, Math.max(...finished));
+  // The final stage (an ascent to a first-order optimum) starts from the best code and can only raise it.
+  assert.ok(code.degrees >= reports[39].best, `${code.degrees} < ${reports[39].best}`);
 });
 
 Deno.test("the optimiser's random starts begin at p = 16, 32, 64, 32, 16 in d = 3 and 8 … 128 otherwise", () => {

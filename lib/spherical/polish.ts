@@ -1,0 +1,235 @@
+/**
+ * The optimiser's last stage: from a code near a local optimum of the Tammes problem to the exact one. `polish`
+ * pushes a contact set to exact equality (Gauss–Newton); `stationarise` then moves, while the contacts' stresses
+ * do not balance (see {@link contactStresses}), along the net force, which raises every contact, and polishes the
+ * new contact set, until the code is a first-order optimum. Internal to {@link optimiseCode}.
+ *
+ * @module
+ */
+import { solveSpd } from "../linalg/solve.ts";
+import { minAngle, normaliseRows } from "./angles.ts";
+import { contactStresses } from "./stresses.ts";
+
+/** A code with its minimal angle. */
+export type Measured = { x: Float64Array; angle: ReturnType<typeof minAngle> };
+
+/**
+ * The polished code (see {@link equalise}) with the largest minimal angle over several candidate contact sets,
+ * or null if none beats `floor` (the angle of `x`, radians). The candidates are the pairs whose squared chord
+ * is within 1e-3, 1e-4, 1e-5 or 1e-6 (relative) of the smallest, and the longest run of nearest pairs that can
+ * be made equal (found by bisection: a subset of a consistent set is consistent). At p = 2¹⁷ the true contacts
+ * of a code with many of them are spread over a few tens of ppm and a fixed tolerance can cut through them (at
+ * M = 47: 90 contacts within 32 ppm, the next pair at 52 ppm; 1e-4 takes one pair too many, 1e-5 too few and
+ * leaves the code 1.1e-4° below its optimum).
+ */
+export function polish(x: Float64Array, m: number, d: number, floor: number): Measured | null {
+  const sq: [number, number, number][] = [];
+  for (let i = 0; i < m; i++) {
+    for (let j = i + 1; j < m; j++) {
+      let s = 0;
+      for (let c = 0; c < d; c++) s += (x[i * d + c] - x[j * d + c]) ** 2;
+      sq.push([s, i, j]);
+    }
+  }
+  sq.sort((a, b) => a[0] - b[0]);
+  const smallest = sq[0][0];
+  const near = sq.filter(([s]) => s <= smallest * (1 + 1e-3)).map(([, i, j]): [number, number] => [i, j]);
+  const tried = new Map<number, Float64Array | null>();
+  const consistent = (size: number) => {
+    if (!tried.has(size)) tried.set(size, equalise(x, m, d, near.slice(0, size)));
+    return tried.get(size) !== null;
+  };
+  for (const tol of [1e-3, 1e-4, 1e-5, 1e-6]) {
+    const size = sq.findIndex(([s]) => s > smallest * (1 + tol));
+    consistent(size < 0 ? near.length : size);
+  }
+  let lo = 1, hi = near.length + 1; // near[0 .. lo) can be made equal; near[0 .. hi) cannot
+  for (const [size, y] of tried) {
+    if (y) lo = Math.max(lo, size);
+    else hi = Math.min(hi, size);
+  }
+  while (hi - lo > 1) {
+    const mid = (lo + hi) >> 1;
+    if (consistent(mid)) lo = mid;
+    else hi = mid;
+  }
+  let best: Measured | null = null, record = floor;
+  for (const y of tried.values()) {
+    if (!y) continue;
+    const unit = normaliseRows({ rows: m, cols: d, data: y });
+    const angle = minAngle({ rows: m, cols: d, data: unit });
+    if (angle.angle > record) {
+      best = { x: unit, angle };
+      record = angle.angle;
+    }
+  }
+  return best;
+}
+
+/**
+ * Gauss–Newton (Levenberg–Marquardt damped, minimum-norm) on `‖xᵢ − xⱼ‖² − t = 0` for the contacts and
+ * `‖xᵢ‖² − 1 = 0`, unknowns x and t. Returns the polished points (or null if it did not converge).
+ *
+ * Each row of the Jacobian J touches one or two points (and t), so JJᵀ is assembled from the rows that share
+ * a point, in O(contacts · degree · d), and only the dense solve costs O(rows³): by Cholesky, since JJᵀ + λI is
+ * symmetric positive definite (half the cost of Gaussian elimination; most of a polish's time). A factorisation
+ * that fails in rounding (JJᵀ is singular when contacts are dependent) counts as no convergence: that contact set
+ * is not used, which can only cost a better polish, never a wrong code.
+ */
+function equalise(x0: Float64Array, m: number, d: number, pairs: [number, number][]): Float64Array | null {
+  const x = x0.slice(), e = pairs.length, rows = e + m;
+  // The contact rows at each point, with the sign of the point in the row's difference.
+  const at: [number, number][][] = Array.from({ length: m }, () => []);
+  pairs.forEach(([i, j], r) => {
+    at[i].push([r, 1]);
+    at[j].push([r, -1]);
+  });
+  const diff = new Float64Array(e * d), res = new Float64Array(rows), A = new Float64Array(rows * rows);
+  let t = Infinity;
+  for (const [i, j] of pairs) {
+    let s = 0;
+    for (let c = 0; c < d; c++) s += (x[i * d + c] - x[j * d + c]) ** 2;
+    t = Math.min(t, s);
+  }
+  let previous = Infinity;
+  for (let it = 0; it < 30; it++) {
+    // Residuals: contact rows ‖xᵢ − xⱼ‖² − t (J row: ±2(xᵢ − xⱼ) at i and j, −1 at t), norm rows ‖xᵢ‖² − 1.
+    let norm = 0;
+    pairs.forEach(([i, j], r) => {
+      let s = 0;
+      for (let c = 0; c < d; c++) {
+        const v = x[i * d + c] - x[j * d + c];
+        diff[r * d + c] = v;
+        s += v * v;
+      }
+      res[r] = s - t;
+      norm = Math.max(norm, Math.abs(res[r]));
+    });
+    for (let i = 0; i < m; i++) {
+      let s = 0;
+      for (let c = 0; c < d; c++) s += x[i * d + c] ** 2;
+      res[e + i] = s - 1;
+      norm = Math.max(norm, Math.abs(res[e + i]));
+    }
+    if (norm < 1e-15) return x;
+    // Newton converges quadratically on a consistent contact set; one that stalls has a wrong one.
+    if (it >= 2 && norm > 0.25 * previous) return null;
+    previous = norm;
+    // JJᵀ: 1 between any two contact rows (the t column), 4σσ'(dᵣ·dᵣ') between rows sharing a point,
+    // 4σ(dᵣ·xᵢ) between a contact row and the norm row of its point, 4‖xᵢ‖² on the norm rows.
+    A.fill(0);
+    for (let r = 0; r < e; r++) for (let q = 0; q < e; q++) A[r * rows + q] = 1;
+    for (let i = 0; i < m; i++) {
+      for (const [r, sr] of at[i]) {
+        for (const [q, sq] of at[i]) {
+          let s = 0;
+          for (let c = 0; c < d; c++) s += diff[r * d + c] * diff[q * d + c];
+          A[r * rows + q] += 4 * sr * sq * s;
+        }
+        let s = 0;
+        for (let c = 0; c < d; c++) s += diff[r * d + c] * x[i * d + c];
+        A[r * rows + e + i] = A[(e + i) * rows + r] = 4 * sr * s;
+      }
+      A[(e + i) * rows + e + i] = 4 * (res[e + i] + 1);
+    }
+    for (let r = 0; r < rows; r++) A[r * rows + r] += 1e-12;
+    let y: Float64Array;
+    try {
+      y = solveSpd({ rows, cols: rows, data: A }, res);
+    } catch {
+      return null;
+    }
+    // The step Jᵀy, subtracted.
+    for (let i = 0; i < m; i++) {
+      for (let c = 0; c < d; c++) {
+        let s = 2 * x[i * d + c] * y[e + i];
+        for (const [r, sr] of at[i]) s += 2 * sr * diff[r * d + c] * y[r];
+        x[i * d + c] -= s;
+      }
+    }
+    for (let r = 0; r < e; r++) t += y[r];
+  }
+  return null;
+}
+
+/** The smallest squared chord of x (M × d, unit rows). */
+function minSquaredChord(x: Float64Array, m: number, d: number): number {
+  let smin = Infinity;
+  for (let i = 0; i < m; i++) {
+    for (let j = i + 1; j < m; j++) {
+      let s = 0;
+      for (let c = 0; c < d; c++) s += (x[i * d + c] - x[j * d + c]) ** 2;
+      if (s < smin) smin = s;
+    }
+  }
+  return smin;
+}
+
+/** A code after {@link stationarise}, with the stress imbalance it ended at (see {@link contactStresses}). */
+export type Stationary = Measured & { imbalance: number };
+
+/**
+ * Active-set ascent from a polished code to a first-order optimum of the Tammes problem (one where non-negative
+ * contact stresses balance; see {@link contactStresses}). While the imbalance g = Σλₖ Gₖ is above 1e-12 of the
+ * minimal chord, a step along g raises every contact's squared chord at rate ≥ ‖g‖²: the step length doubles
+ * while the minimal chord grows (then parabolic steps within the bracket), and the code there is polished (its new contact set made exactly equal), which
+ * drops the contacts that g pulls apart and takes in the pairs that now block. Each step raises the minimal
+ * angle; at most `steps` of them, none begun after the time `until` (a `performance.now()` value). The prefix contact sets of {@link polish} cannot reach such a code: at M = 23
+ * the code it returns (43.7099626°) has one contact, the 23rd nearest pair, that the optimum (43.7099642°, 45
+ * contacts) does not, and lacks the 45th and 46th nearest pairs.
+ */
+export function stationarise(
+  x0: Float64Array,
+  m: number,
+  d: number,
+  { steps = 20, until = Infinity }: { steps?: number; until?: number } = {},
+): Stationary {
+  let x = x0, angle = minAngle({ rows: m, cols: d, data: x }), imbalance = Infinity;
+  let carrying: [number, number][] = [];
+  for (let step = 0; step <= steps; step++) {
+    const stresses = contactStresses({ rows: m, cols: d, data: x }, { carrying });
+    imbalance = stresses.imbalance;
+    carrying = stresses.contacts.filter((_, k) => stresses.stresses[k] > 0);
+    const smin = minSquaredChord(x, m, d), chord = Math.sqrt(smin);
+    if (imbalance <= 1e-12 * chord || step === steps || performance.now() > until) break;
+    const g = stresses.netForce.data,
+      along = (a: number) => normaliseRows({ rows: m, cols: d, data: x.map((v, k) => v + a * g[k]) });
+    // From a step too small to change the chord beyond rounding to the first that clearly loses: changes within
+    // `noise` are ties, which go on (near the start and near a flat maximum they are rounding).
+    const noise = 1e-14 * smin;
+    let best = 0, record = smin, beyond = 0, beyondValue = smin;
+    for (let a = (1e-12 * chord) / imbalance; a * imbalance < chord; a *= 2) {
+      const s = minSquaredChord(along(a), m, d);
+      if (s > record + noise) [best, record] = [a, s];
+      else if (s < record - noise) {
+        [beyond, beyondValue] = [a, s];
+        break;
+      }
+    }
+    if (best === 0) break; // rounding: no step raises the minimal chord
+    // Where the maximum along the line is smooth (no new pair blocks: a family of codes with these contacts),
+    // doubling stops within a factor 2 of it; parabolas through the bracket (best/2, best, beyond) home in.
+    if (beyond > 0) {
+      let [a0, s0] = [best / 2, minSquaredChord(along(best / 2), m, d)], [a2, s2] = [beyond, beyondValue];
+      for (let k = 0; k < 4; k++) {
+        const a1 = best, s1 = record;
+        const num = (a1 - a0) ** 2 * (s1 - s2) - (a1 - a2) ** 2 * (s1 - s0);
+        const den = (a1 - a0) * (s1 - s2) - (a1 - a2) * (s1 - s0);
+        const a = a1 - num / (2 * den);
+        if (!(a > a0 && a < a2) || a === a1) break;
+        const s = minSquaredChord(along(a), m, d);
+        if (s > record) {
+          if (a < a1) [a2, s2] = [a1, s1];
+          else [a0, s0] = [a1, s1];
+          [best, record] = [a, s];
+        } else if (a < a1) [a0, s0] = [a, s];
+        else [a2, s2] = [a, s];
+      }
+    }
+    const y = along(best), polished = polish(y, m, d, minAngle({ rows: m, cols: d, data: y }).angle);
+    const next = polished ?? { x: y, angle: minAngle({ rows: m, cols: d, data: y }) };
+    if (!(next.angle.angle > angle.angle)) break;
+    [x, angle] = [next.x, next.angle];
+  }
+  return { x, angle, imbalance };
+}
