@@ -49,6 +49,8 @@ export interface TammesData {
     levenshtein: number;
     sepLower: number;
     sepUpper: number;
+    /** The code's stress imbalance (see `contactStresses`): ~1e-16 at a first-order optimum. */
+    imbalance: number;
     ms: number;
   }[];
   /** One optimised code (the largest M) for the 3-D view. */
@@ -77,6 +79,7 @@ export function runTammes(params: TammesParams): TammesData {
       levenshtein: round(levenshteinAngle(params.d, m) * DEG, 10),
       sepLower: round(sep.lower),
       sepUpper: round(sep.upper),
+      imbalance: round(code.imbalance, 2),
       ms: Math.round(performance.now() - t),
     });
     points = Array.from(

@@ -47,7 +47,8 @@ export interface CodeOptions {
   patience?: number;
   /**
    * Time budget in milliseconds (default 60 000): a restart begins only if one of average length still fits, so
-   * the search ends within about one restart of it.
+   * the search ends within about one restart of it; the final stage (stage 3 of the module notes) then takes at
+   * most a tenth of it more.
    */
   timeBudgetMs?: number;
   /**
@@ -444,8 +445,8 @@ const START_EXPONENTS_3 = [16, 32, 64, 32, 16], START_EXPONENTS = [8, 16, 32, 64
  * 0.001° of the best at every odd M (C₂ alone: 0.026° short at M = 111 and 0.016° at 125, both seeds), 2 of 80 runs
  * more than 0.01° short (C₂ alone: 4), 13 more than 1e-4° (C₂ alone: 11) and a mean shortfall of 7.1e-4° (C₂ alone:
  * 1.1e-3°); odd M = 5…49 kept their angles (both sweep seeds). Seeded: the same seed gives the same code whenever
- * the restart limit or the patience ends the search; a time budget that ends it first makes the result depend on
- * the machine's speed.
+ * the restart limit or the patience ends the search (and the final stage ends on its own, not on time); a time
+ * budget that ends either first makes the result depend on the machine's speed.
  *
  * @example
  * ```ts
