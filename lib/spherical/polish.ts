@@ -169,14 +169,50 @@ function minSquaredChord(x: Float64Array, m: number, d: number): number {
 export type Stationary = Measured & { imbalance: number };
 
 /**
+ * The step a in (0, limit) that maximises f, or 0 if no step raises f by more than `noise` over f(0). From a0 the
+ * step doubles while f clearly grows (changes within `noise` are ties, which go on: near a0 and near a flat maximum
+ * they are rounding), and stops at the first that clearly loses; where the maximum is smooth, doubling stops within
+ * a factor 2 of it, so parabolas through the bracket (best/2, best, beyond) home in (at most four).
+ */
+function lineMaximum(f: (a: number) => number, a0: number, limit: number, noise: number): number {
+  let best = 0, record = f(0), beyond = 0, beyondValue = record;
+  for (let a = a0; a < limit; a *= 2) {
+    const s = f(a);
+    if (s > record + noise) [best, record] = [a, s];
+    else if (s < record - noise) {
+      [beyond, beyondValue] = [a, s];
+      break;
+    }
+  }
+  if (best === 0 || beyond === 0) return best;
+  let [lo, sLo] = [best / 2, f(best / 2)], [hi, sHi] = [beyond, beyondValue];
+  for (let k = 0; k < 4; k++) {
+    const [a1, s1] = [best, record];
+    const num = (a1 - lo) ** 2 * (s1 - sHi) - (a1 - hi) ** 2 * (s1 - sLo);
+    const den = (a1 - lo) * (s1 - sHi) - (a1 - hi) * (s1 - sLo);
+    const a = a1 - num / (2 * den);
+    if (!(a > lo && a < hi) || a === a1) break;
+    const s = f(a);
+    if (s > record) {
+      if (a < a1) [hi, sHi] = [a1, s1];
+      else [lo, sLo] = [a1, s1];
+      [best, record] = [a, s];
+    } else if (a < a1) [lo, sLo] = [a, s];
+    else [hi, sHi] = [a, s];
+  }
+  return best;
+}
+
+/**
  * Active-set ascent from a polished code to a first-order optimum of the Tammes problem (one where non-negative
  * contact stresses balance; see {@link contactStresses}). While the imbalance g = Σλₖ Gₖ is above 1e-12 of the
- * minimal chord, a step along g raises every contact's squared chord at rate ≥ ‖g‖²: the step length doubles
- * while the minimal chord grows (then parabolic steps within the bracket), and the code there is polished (its new contact set made exactly equal), which
- * drops the contacts that g pulls apart and takes in the pairs that now block. Each step raises the minimal
- * angle; at most `steps` of them, none begun after the time `until` (a `performance.now()` value). The prefix contact sets of {@link polish} cannot reach such a code: at M = 23
- * the code it returns (43.7099626°) has one contact, the 23rd nearest pair, that the optimum (43.7099642°, 45
- * contacts) does not, and lacks the 45th and 46th nearest pairs.
+ * minimal chord, a step along g raises every contact's squared chord at rate ≥ ‖g‖²: the step that maximises the
+ * minimal chord along g (see {@link lineMaximum}) is taken and the code there polished (its new contact set made
+ * exactly equal), which drops the contacts that g pulls apart and takes in the pairs that now block. Each step
+ * raises the minimal angle; at most `steps` of them, none begun after the time `until` (a `performance.now()`
+ * value). The prefix contact sets of {@link polish} cannot reach such a code: at M = 23 the code it returns
+ * (43.7099626°) has one contact, the 23rd nearest pair, that the optimum (43.7099642°, 45 contacts) does not, and
+ * lacks the 45th and 46th nearest pairs.
  */
 export function stationarise(
   x0: Float64Array,
@@ -194,40 +230,15 @@ export function stationarise(
     if (imbalance <= 1e-12 * chord || step === steps || performance.now() > until) break;
     const g = stresses.netForce.data,
       along = (a: number) => normaliseRows({ rows: m, cols: d, data: x.map((v, k) => v + a * g[k]) });
-    // From a step too small to change the chord beyond rounding to the first that clearly loses: changes within
-    // `noise` are ties, which go on (near the start and near a flat maximum they are rounding).
-    const noise = 1e-14 * smin;
-    let best = 0, record = smin, beyond = 0, beyondValue = smin;
-    for (let a = (1e-12 * chord) / imbalance; a * imbalance < chord; a *= 2) {
-      const s = minSquaredChord(along(a), m, d);
-      if (s > record + noise) [best, record] = [a, s];
-      else if (s < record - noise) {
-        [beyond, beyondValue] = [a, s];
-        break;
-      }
-    }
-    if (best === 0) break; // rounding: no step raises the minimal chord
-    // Where the maximum along the line is smooth (no new pair blocks: a family of codes with these contacts),
-    // doubling stops within a factor 2 of it; parabolas through the bracket (best/2, best, beyond) home in.
-    if (beyond > 0) {
-      let [a0, s0] = [best / 2, minSquaredChord(along(best / 2), m, d)], [a2, s2] = [beyond, beyondValue];
-      for (let k = 0; k < 4; k++) {
-        const a1 = best, s1 = record;
-        const num = (a1 - a0) ** 2 * (s1 - s2) - (a1 - a2) ** 2 * (s1 - s0);
-        const den = (a1 - a0) * (s1 - s2) - (a1 - a2) * (s1 - s0);
-        const a = a1 - num / (2 * den);
-        if (!(a > a0 && a < a2) || a === a1) break;
-        const s = minSquaredChord(along(a), m, d);
-        if (s > record) {
-          if (a < a1) [a2, s2] = [a1, s1];
-          else [a0, s0] = [a1, s1];
-          [best, record] = [a, s];
-        } else if (a < a1) [a0, s0] = [a, s];
-        else [a2, s2] = [a, s];
-      }
-    }
-    const y = along(best), polished = polish(y, m, d, minAngle({ rows: m, cols: d, data: y }).angle);
-    const next = polished ?? { x: y, angle: minAngle({ rows: m, cols: d, data: y }) };
+    const a = lineMaximum(
+      (a) => minSquaredChord(along(a), m, d),
+      (1e-12 * chord) / imbalance,
+      chord / imbalance,
+      1e-14 * smin,
+    );
+    if (a === 0) break; // rounding: no step raises the minimal chord
+    const y = along(a), measured = minAngle({ rows: m, cols: d, data: y });
+    const next = polish(y, m, d, measured.angle) ?? { x: y, angle: measured };
     if (!(next.angle.angle > angle.angle)) break;
     [x, angle] = [next.x, next.angle];
   }
