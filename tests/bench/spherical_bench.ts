@@ -5,6 +5,7 @@
 import { createPrng } from "../../lib/linalg/prng.ts";
 import { solve, solveSpd } from "../../lib/linalg/solve.ts";
 import { optimiseCode } from "../../lib/spherical/optimise.ts";
+import { contactStresses } from "../../lib/spherical/stresses.ts";
 import { randomSpd } from "../helpers.ts";
 
 // A random SPD matrix of the size of a polish's JJᵀ at M = 128 (about 250 contacts + 128 norm rows).
@@ -25,4 +26,10 @@ Deno.bench("optimiseCode d=3 M=30, 40 restarts", { group: "tammes" }, () => {
 });
 Deno.bench("optimiseCode d=3 M=128, 40 restarts", { group: "tammes" }, () => {
   optimiseCode(3, 128, { seed: 1, restarts: 40, timeBudgetMs: 1e9 });
+});
+
+// The certificate of a polished M = 130 code (about 270 contacts: an NNLS on a 391 × 270 system), cold.
+const code130 = optimiseCode(3, 130, { seed: 1, restarts: 4, timeBudgetMs: 1e9 }).points;
+Deno.bench("contactStresses d=3 M=130", { group: "stresses" }, () => {
+  contactStresses(code130);
 });
