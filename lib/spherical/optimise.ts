@@ -20,8 +20,9 @@
  * Search: random starts alternate with basin hops from the best code so far (all points jiggled, or one point moved
  * to a random place), each started at its own exponent (see {@link optimiseCode}), until the time budget, the
  * restart limit or the patience (restarts without gain) runs out; the best code is returned. In d = 3 every second
- * random start is symmetric: a union of orbits of a point group (by default C₂, D₂ and T in turn for even M, C₂, C₃
- * and D₃ for odd M; see {@link symmetricStart}); the descent itself is unconstrained. A random start clearly below
+ * random start is symmetric: a union of orbits of a point group (by default C₂, D₂ and T in turn for even M; C₂,
+ * T, C₃, D₂ and D₃ for odd M, T and D₂ through M + 1 points with one removed; see {@link symmetricStart}); the
+ * descent itself is unconstrained. A random start clearly below
  * the best random start of its kind at p = 512, and any restart clearly below the best code at p = 4096, is
  * abandoned there.
  *
@@ -32,7 +33,7 @@ import { createPrng, type Prng } from "../linalg/prng.ts";
 import { sphere } from "../data/synthetic.ts";
 import { minAngle, normaliseRows } from "./angles.ts";
 import { polish, stationarise } from "./polish.ts";
-import { admits, pointGroup, symmetricStart } from "./symmetry.ts";
+import { admits, startGroup, symmetricStart } from "./symmetry.ts";
 
 /** Options of {@link optimiseCode}. */
 export interface CodeOptions {
@@ -53,10 +54,11 @@ export interface CodeOptions {
   timeBudgetMs?: number;
   /**
    * Point groups of the symmetric random starts (d = 3 only; see {@link symmetricStart}): every second random
-   * start is built from orbits of one of them, in turn, skipping groups with no union of orbits of M points.
-   * Default in d = 3 `["C2", "D2", "T"]` for even M and `["C2", "C3", "D3"]` for odd M (D₂ and T have orbits of
-   * even size only, so they admit no odd M; D₃ admits odd M = 3 or 5 mod 6), none in other dimensions; `[]` gives
-   * uniform starts only.
+   * start is built from orbits of one of them, in turn, skipping groups with no union of orbits of M points. A
+   * name `G+k` (see {@link startGroup}) builds the start from orbits of G for M + k points and removes k of them.
+   * Default in d = 3 `["C2", "D2", "T"]` for even M and `["C2", "T+1", "C3", "D2+1", "D3"]` for odd M (D₂ and T
+   * have orbits of even size only, so they admit no odd M and take part through M + 1; D₃ admits odd M = 3 or 5
+   * mod 6), none in other dimensions; `[]` gives uniform starts only.
    */
   groups?: string[];
   /**
@@ -444,9 +446,16 @@ const START_EXPONENTS_3 = [16, 32, 64, 32, 16], START_EXPONENTS = [8, 16, 32, 64
  * seeds 21–28 then reached in 6 of 8 runs. Against the best codes we know, that sweep had the better seed within
  * 0.001° of the best at every odd M (C₂ alone: 0.026° short at M = 111 and 0.016° at 125, both seeds), 2 of 80 runs
  * more than 0.01° short (C₂ alone: 4), 13 more than 1e-4° (C₂ alone: 11) and a mean shortfall of 7.1e-4° (C₂ alone:
- * 1.1e-3°); odd M = 5…49 kept their angles (both sweep seeds). Seeded: the same seed gives the same code whenever
- * the restart limit or the patience ends the search (and the final stage ends on its own, not on time); a time
- * budget that ends either first makes the result depend on the machine's speed.
+ * 1.1e-3°); odd M = 5…49 kept their angles (both sweep seeds). T and D₂ then joined for odd M through M + 1
+ * points with one dropped (`T+1`, `D2+1`): at M = 119 every run with C₂, C₃ and D₃ ended at or below 19.3022865°,
+ * 0.0236° below a published table and below our own M = 120 code, while with T+1 and D₂+1 starts seeds 1–4 reached
+ * the table's code in 4 of 4 restart-bounded runs (first at restarts 66–546) and a sweep found 19.3258883°. Over odd
+ * M = 51…129 (two seeds, against the larger of the table and our best codes) 2 of 80 runs ended more than 0.01°
+ * short (before: 4), 12 more than 1e-4° (14), with a mean shortfall of 6.0e-4° (1.4e-3°); with seeds 21–28,
+ * M = 111, 119, 121 and 125 came within 0.01° of the best known in 6, 7, 5 and 8 of 8 runs (before: 8, 0, 5, 8).
+ * Seeded: the same seed gives the same code whenever the restart limit or the patience ends the search (and the
+ * final stage ends on its own, not on time); a time budget that ends either first makes the result depend on the
+ * machine's speed.
  *
  * @example
  * ```ts
@@ -487,7 +496,8 @@ export function optimiseCode(d: number, m: number, options: CodeOptions = {}): C
       `Cannot optimise a code: startExponents must be powers of two ≥ 8, at least one: startExponents=${what}`,
     );
   }
-  const names = options.groups ?? (d !== 3 ? [] : m % 2 === 0 ? ["C2", "D2", "T"] : ["C2", "C3", "D3"]);
+  const names = options.groups ??
+    (d !== 3 ? [] : m % 2 === 0 ? ["C2", "D2", "T"] : ["C2", "T+1", "C3", "D2+1", "D3"]);
   if (!Array.isArray(names)) {
     throw new TypeError(`Cannot optimise a code: groups must be an array of group names: groups=${names}`);
   }
@@ -496,7 +506,7 @@ export function optimiseCode(d: number, m: number, options: CodeOptions = {}): C
       `Cannot optimise a code: symmetric starts need d=3: d=${d}, groups=${names.join(",")}`,
     );
   }
-  const groups = names.map(pointGroup).filter((g) => admits(g, m));
+  const groups = names.map(startGroup).filter((g) => admits(g.group, m + g.vacancies));
   const prng = createPrng(options.seed ?? 1), f_p = new Surrogate(m, d);
   const reach = (2 * Math.log((m * (m - 1)) / 2)) / pMax;
   const start = performance.now();
@@ -515,7 +525,7 @@ export function optimiseCode(d: number, m: number, options: CodeOptions = {}): C
       group = !hop && groups.length > 0 && k % 2 === 1 ? groups[(k >> 1) % groups.length] : null;
     const kind = group?.name ?? "uniform";
     const x: Float64Array = !hop
-      ? group ? symmetricStart(group, m, prng) : sphere(m, d, { prng }).data
+      ? group ? symmetricStart(group.group, m, prng, group) : sphere(m, d, { prng }).data
       : r % 4 === 1
       ? perturb(best!.x, m, d, 0.02 * (1 + (r % 5)), prng)
       : relocate(best!.x, m, d, prng);

@@ -139,6 +139,37 @@ function layouts(group: PointGroup, m: number): number[][][][] {
   return out;
 }
 
+/** A kind of symmetric start: a group, and how many points of its orbits are removed (see {@link symmetricStart}). */
+export interface StartGroup {
+  /** As given: `G` or `G+k`. */
+  name: string;
+  group: PointGroup;
+  vacancies: number;
+}
+
+/**
+ * Parses a kind of symmetric start: a group name (see {@link pointGroup}), optionally followed by `+k`, k ≥ 1:
+ * start from a code of M + k points invariant under the group and remove k of them.
+ *
+ * @example
+ * ```ts
+ * import { startGroup } from "./symmetry.ts";
+ * import assert from "node:assert/strict";
+ * assert.equal(startGroup("T+1").vacancies, 1);
+ * assert.equal(startGroup("C2").vacancies, 0);
+ * assert.throws(() => startGroup("T+0"), /group=T\+0/);
+ * ```
+ */
+export function startGroup(name: string): StartGroup {
+  const match = /^(.*?)(?:\+([1-9]\d*))?$/.exec(name)!;
+  if (name.includes("+") && match[2] === undefined) {
+    throw new RangeError(
+      `Cannot build a symmetric start: expected a group name, then optionally +k, k ≥ 1: group=${name}`,
+    );
+  }
+  return { name, group: pointGroup(match[1]), vacancies: Number(match[2] ?? 0) };
+}
+
 /**
  * True when some union of whole orbits of `group` has exactly M points (each pole orbit used at most once).
  *
@@ -158,7 +189,9 @@ export function admits(group: PointGroup, m: number): boolean {
  * A random code of M points on S² invariant under `group`: a layout of pole orbits is drawn uniformly among
  * those that fit (see {@link admits}), and the other points come in whole orbits `{R u : R ∈ G}` of
  * uniformly random points u. Rows of the M × 3 result (row-major) are unit vectors; the order is orbit by
- * orbit. Throws if no union of orbits has M points.
+ * orbit. Throws if no union of orbits has M points. With `vacancies: k` it is such a code of M + k points with
+ * k of them, drawn uniformly, removed: a start near a symmetric code for an M that the group does not admit
+ * (T and D₂ have orbits of even size only, so for odd M they give `vacancies: 1` starts).
  *
  * @example
  * ```ts
@@ -169,12 +202,36 @@ export function admits(group: PointGroup, m: number): boolean {
  * const x = symmetricStart(pointGroup("I"), 12, createPrng(1)); // the 12 poles of the 5-fold axes
  * assert.ok(Math.abs(minAngle({ rows: 12, cols: 3, data: x }).degrees - 63.4349488) < 1e-6);
  * assert.throws(() => symmetricStart(pointGroup("D3"), 130, createPrng(1)), /M=130/);
+ * assert.equal(symmetricStart(pointGroup("T"), 11, createPrng(1), { vacancies: 1 }).length, 33); // 12 − 1
  * ```
  */
-export function symmetricStart(group: PointGroup, m: number, prng: Prng): Float64Array {
+export function symmetricStart(
+  group: PointGroup,
+  m: number,
+  prng: Prng,
+  options: { vacancies?: number } = {},
+): Float64Array {
+  const vacancies = options.vacancies ?? 0;
   if (!Number.isInteger(m) || m < 1) {
     throw new RangeError(`Cannot build a symmetric start: M must be a positive integer: M=${m}`);
   }
+  if (!Number.isInteger(vacancies) || vacancies < 0) {
+    throw new RangeError(
+      `Cannot build a symmetric start: vacancies must be a non-negative integer: vacancies=${vacancies}`,
+    );
+  }
+  if (vacancies === 0) return orbitStart(group, m, prng);
+  // M + k points from orbits, then k of them (drawn uniformly) removed.
+  const full = orbitStart(group, m + vacancies, prng),
+    keep = Array.from({ length: m + vacancies }, (_, i) => i);
+  for (let v = 0; v < vacancies; v++) keep.splice(prng.int(keep.length), 1);
+  const x = new Float64Array(m * 3);
+  keep.forEach((i, k) => x.set(full.subarray(3 * i, 3 * i + 3), 3 * k));
+  return x;
+}
+
+/** {@link symmetricStart} without vacancies. */
+function orbitStart(group: PointGroup, m: number, prng: Prng): Float64Array {
   const options = layouts(group, m);
   if (options.length === 0) {
     throw new RangeError(

@@ -97,6 +97,15 @@ Deno.test("symmetric starts: invariant unit codes of M points, seeded, and the P
   assert.ok(admits(pointGroup("D3"), 128) && !admits(pointGroup("D3"), 130) && !admits(pointGroup("I"), 13));
   assert.throws(() => symmetricStart(pointGroup("D3"), 130, createPrng(1)), /D3 orbits has M=130/);
   assert.throws(() => symmetricStart(pointGroup("C2"), 0, createPrng(1)), /M=0/);
+  // With vacancies: the start of M + k points from the same draws, with k of its rows removed.
+  const full = symmetricStart(pointGroup("T"), 100, createPrng(3));
+  const part = symmetricStart(pointGroup("T"), 99, createPrng(3), { vacancies: 1 });
+  const rows = (x: Float64Array) =>
+    Array.from({ length: x.length / 3 }, (_, i) => x.subarray(3 * i, 3 * i + 3).join());
+  assert.equal(part.length, 3 * 99);
+  assert.ok(rows(part).every((r) => rows(full).includes(r)));
+  assert.throws(() => symmetricStart(pointGroup("T"), 99, createPrng(1)), /T orbits has M=99/);
+  assert.throws(() => symmetricStart(pointGroup("T"), 99, createPrng(1), { vacancies: -1 }), /vacancies=-1/);
 });
 
 Deno.test("the optimiser's symmetric starts: named groups in d = 3 only, clear errors otherwise", () => {
@@ -113,13 +122,15 @@ Deno.test("the optimiser's symmetric starts: named groups in d = 3 only, clear e
   // and T admits M = 16 (orbits 4 + 12).
   assert.deepEqual(run(undefined, 16, 12), run(["C2", "D2", "T"], 16, 12));
   assert.notDeepEqual(run(undefined, 16, 12), run(["C2", "D2"], 16, 12));
-  // For odd M (no D2 or T code) it is C2, C3 and D3: random start 3 (restart 6) is the first C3 start, random
-  // start 5 (restart 10) the first D3 start; D3 admits M = 29 (orbits 6k + 3 + 2), not M = 31.
-  assert.deepEqual(run(undefined, 31, 8), run(["C2", "C3"], 31, 8));
-  assert.notDeepEqual(run(undefined, 31, 8), run(["C2"], 31, 8));
-  assert.deepEqual(run(undefined, 29, 12), run(["C2", "C3", "D3"], 29, 12));
-  assert.notDeepEqual(run(undefined, 29, 12), run(["C2", "C3"], 29, 12));
+  // For odd M, where D2 and T admit no code, it is C2, T+1, C3, D2+1 and D3 in turn ("+1": orbits of M + 1
+  // points, one removed): random start 3 (restart 6) is the first T+1 start, random start 9 (restart 18) the
+  // first D3 start; D3 admits M = 29 (orbits 6k + 3 + 2), not M = 31.
+  assert.deepEqual(run(undefined, 31, 8), run(["C2", "T+1", "C3", "D2+1"], 31, 8));
+  assert.notDeepEqual(run(undefined, 31, 8), run(["C2", "C3", "D3"], 31, 8));
+  assert.deepEqual(run(undefined, 29, 20), run(["C2", "T+1", "C3", "D2+1", "D3"], 29, 20));
+  assert.notDeepEqual(run(undefined, 29, 20), run(["C2", "T+1", "C3", "D2+1"], 29, 20));
   assert.throws(() => optimiseCode(3, 12, { groups: ["Q"] }), /group=Q/);
+  assert.throws(() => optimiseCode(3, 12, { groups: ["T+0"] }), /group=T\+0/);
   assert.throws(() => optimiseCode(4, 12, { groups: ["C2"] }), /d=3: d=4, groups=C2/);
   assert.equal(optimiseCode(4, 8, { restarts: 4 }).degrees.toFixed(6), "90.000000"); // default: no groups in d = 4
 });
