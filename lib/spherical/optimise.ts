@@ -22,9 +22,8 @@
  * restart limit or the patience (restarts without gain) runs out; the best code is returned. In d = 3 every second
  * random start is symmetric: a union of orbits of a point group (by default C₂, D₂ and T in turn for even M; C₂,
  * T, C₃, D₂ and D₃ for odd M, T and D₂ through M + 1 points with one removed; see {@link symmetricStart}); the
- * descent itself is unconstrained. A random start clearly below
- * the best random start of its kind at p = 512, and any restart clearly below the best code at p = 4096, is
- * abandoned there.
+ * descent itself is unconstrained. A random start clearly below the best random start of its kind at p = 512,
+ * and any restart clearly below the best code at p = 4096, is abandoned there.
  *
  * @module
  */
