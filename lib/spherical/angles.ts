@@ -117,6 +117,30 @@ export function minAngle(points: Matrix): MinAngle {
 }
 
 /**
+ * The squared chords `‖xᵢ − xⱼ‖²` of every pair of rows (M × d, as given: not normalised), in the order
+ * (0, 1), (0, 2), …, (0, M−1), (1, 2), …: pair (i, j), i < j, at index `i·M − i(i+1)/2 + j − i − 1`. O(M²d).
+ *
+ * @example
+ * ```ts
+ * import { squaredChords } from "./angles.ts";
+ * import { fromRows } from "../linalg/matrix.ts";
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(Array.from(squaredChords(fromRows([[1, 0], [0, 1], [-1, 0]]))), [2, 4, 2]);
+ * ```
+ */
+export function squaredChords(points: Matrix): Float64Array {
+  const { rows: m, cols: d, data: x } = points, sq = new Float64Array((m * (m - 1)) / 2);
+  for (let i = 0, k = 0; i < m; i++) {
+    for (let j = i + 1; j < m; j++, k++) {
+      let s = 0;
+      for (let c = 0; c < d; c++) s += (x[i * d + c] - x[j * d + c]) ** 2;
+      sq[k] = s;
+    }
+  }
+  return sq;
+}
+
+/**
  * Rows scaled to unit length (a zero row is an error).
  *
  * @example

@@ -7,7 +7,7 @@
  * @module
  */
 import { solveSpd } from "../linalg/solve.ts";
-import { minAngle, normaliseRows } from "./angles.ts";
+import { minAngle, normaliseRows, squaredChords } from "./angles.ts";
 import { contactStresses } from "./stresses.ts";
 
 /** A code with its minimal angle. */
@@ -23,14 +23,8 @@ export type Measured = { x: Float64Array; angle: ReturnType<typeof minAngle> };
  * leaves the code 1.1e-4° below its optimum).
  */
 export function polish(x: Float64Array, m: number, d: number, floor: number): Measured | null {
-  const sq: [number, number, number][] = [];
-  for (let i = 0; i < m; i++) {
-    for (let j = i + 1; j < m; j++) {
-      let s = 0;
-      for (let c = 0; c < d; c++) s += (x[i * d + c] - x[j * d + c]) ** 2;
-      sq.push([s, i, j]);
-    }
-  }
+  const chords = squaredChords({ rows: m, cols: d, data: x }), sq: [number, number, number][] = [];
+  for (let i = 0, k = 0; i < m; i++) for (let j = i + 1; j < m; j++, k++) sq.push([chords[k], i, j]);
   sq.sort((a, b) => a[0] - b[0]);
   const smallest = sq[0][0];
   const near = sq.filter(([s]) => s <= smallest * (1 + 1e-3)).map(([, i, j]): [number, number] => [i, j]);
@@ -154,15 +148,7 @@ function equalise(x0: Float64Array, m: number, d: number, pairs: [number, number
 
 /** The smallest squared chord of x (M × d, unit rows). */
 function minSquaredChord(x: Float64Array, m: number, d: number): number {
-  let smin = Infinity;
-  for (let i = 0; i < m; i++) {
-    for (let j = i + 1; j < m; j++) {
-      let s = 0;
-      for (let c = 0; c < d; c++) s += (x[i * d + c] - x[j * d + c]) ** 2;
-      if (s < smin) smin = s;
-    }
-  }
-  return smin;
+  return squaredChords({ rows: m, cols: d, data: x }).reduce((a, s) => Math.min(a, s), Infinity);
 }
 
 /** A code after {@link stationarise}, with the stress imbalance it ended at (see {@link contactStresses}). */

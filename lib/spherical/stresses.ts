@@ -15,7 +15,7 @@
  */
 import { type Matrix, matrix } from "../linalg/matrix.ts";
 import { nnls } from "../linalg/nnls.ts";
-import { normaliseRows } from "./angles.ts";
+import { normaliseRows, squaredChords } from "./angles.ts";
 
 /** The stresses of a code's contacts (see the module notes). */
 export interface ContactStresses {
@@ -50,10 +50,10 @@ export interface StressOptions {
  * stresses λ (Σλ = 1) that minimise the net tangential force `‖Σₖ λₖ Gₖ‖`, and that force. λ comes from
  * non-negative least squares on `min ‖Gλ‖² + w²(Σλ − 1)²`, rescaled to Σλ = 1: for any w > 0 its direction
  * λ/Σλ is the minimum-norm point (write λ = sμ, Σμ = 1: the best μ does not depend on s), and w = max |Gₖ|
- * keeps the normal equations well scaled (the exact codes balance to ~5e-16). `imbalance` is 0 to rounding exactly when the code is a
- * first-order optimum of the Tammes problem (see the module notes). The contacts must be exact for this to be
- * meaningful: a code from {@link optimiseCode} has them equal to ~1e-15; the cost is O(e³) per NNLS step for e
- * contacts.
+ * keeps the normal equations well scaled (the exact codes balance to ~5e-16). `imbalance` is 0 to rounding
+ * exactly when the code is a first-order optimum of the Tammes problem (see the module notes). The contacts must
+ * be exact for this to be meaningful: a code from {@link optimiseCode} has them equal to ~1e-15; the cost is
+ * O(e³) per NNLS step for e contacts.
  *
  * @example
  * ```ts
@@ -74,17 +74,8 @@ export function contactStresses(points: Matrix, options: StressOptions = {}): Co
       `Cannot compute contact stresses: tolerance must be in [0, 1): tolerance=${tolerance}`,
     );
   }
-  const x = normaliseRows(points);
-  const sq = new Float64Array((m * (m - 1)) / 2);
-  let smin = Infinity;
-  for (let i = 0, k = 0; i < m; i++) {
-    for (let j = i + 1; j < m; j++, k++) {
-      let s = 0;
-      for (let c = 0; c < d; c++) s += (x[i * d + c] - x[j * d + c]) ** 2;
-      sq[k] = s;
-      smin = Math.min(smin, s);
-    }
-  }
+  const x = normaliseRows(points), sq = squaredChords({ rows: m, cols: d, data: x });
+  const smin = sq.reduce((a, s) => Math.min(a, s), Infinity);
   const contacts: [number, number][] = [];
   for (let i = 0, k = 0; i < m; i++) {
     for (let j = i + 1; j < m; j++, k++) if (sq[k] <= smin * (1 + tolerance)) contacts.push([i, j]);

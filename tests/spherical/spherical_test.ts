@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import { fromRows, row } from "../../lib/linalg/matrix.ts";
-import { angle, minAngle } from "../../lib/spherical/angles.ts";
+import { angle, minAngle, squaredChords } from "../../lib/spherical/angles.ts";
 import {
   capMeasure,
   capPackingUpper,
@@ -47,6 +47,17 @@ Deno.test("angles: exactly 180° for antipodes, accurate near 0° and 180°, inv
   );
   assert.throws(() => minAngle(fromRows([[1, 0]])), /M=1/);
   assert.throws(() => minAngle(fromRows([[1, 0], [0, 0]])), /row 1/);
+});
+
+Deno.test("squared chords: every pair i < j in order, the smallest twice the minimal separation", () => {
+  const x = icosahedron(), m = x.rows, sq = squaredChords(x);
+  assert.equal(sq.length, (m * (m - 1)) / 2);
+  const at = (i: number, j: number) => sq[i * m - (i * (i + 1)) / 2 + j - i - 1];
+  for (const [i, j] of [[0, 1], [3, 7], [10, 11]]) {
+    const u = row(x, i), v = row(x, j);
+    assertClose(at(i, j), u.reduce((s, ui, c) => s + (ui - v[c]) ** 2, 0), 1e-15);
+  }
+  assertClose(Math.min(...sq) / 2, minAngle(x).deltaMin, 1e-15);
 });
 
 Deno.test("exact codes have their minimal angles: simplex, cross-polytope, icosahedron, snub cube, 24-cell, E8", () => {
