@@ -195,8 +195,8 @@ function lineMaximum(f: (a: number) => number, a0: number, limit: number, noise:
  * minimal chord, a step along g raises every contact's squared chord at rate ≥ ‖g‖²: the step that maximises the
  * minimal chord along g (see {@link lineMaximum}) is taken and the code there polished (its new contact set made
  * exactly equal), which drops the contacts that g pulls apart and takes in the pairs that now block. Each step
- * raises the minimal angle; at most `steps` of them, none begun after the time `until` (a `performance.now()`
- * value). The prefix contact sets of {@link polish} cannot reach such a code: at M = 23 the code it returns
+ * raises the minimal angle; at most `steps` of them, and none begun unless one as long as the last still ends
+ * before the time `until` (a `performance.now()` value). The prefix contact sets of {@link polish} cannot reach such a code: at M = 23 the code it returns
  * (43.7099626°) has one contact, the 23rd nearest pair, that the optimum (43.7099642°, 45 contacts) does not, and
  * lacks the 45th and 46th nearest pairs.
  */
@@ -207,13 +207,15 @@ export function stationarise(
   { steps = 20, until = Infinity }: { steps?: number; until?: number } = {},
 ): Stationary {
   let x = x0, angle = minAngle({ rows: m, cols: d, data: x }), imbalance = Infinity;
-  let carrying: [number, number][] = [];
+  let carrying: [number, number][] = [], began = performance.now(), last = 0;
   for (let step = 0; step <= steps; step++) {
     const stresses = contactStresses({ rows: m, cols: d, data: x }, { carrying });
     imbalance = stresses.imbalance;
     carrying = stresses.contacts.filter((_, k) => stresses.stresses[k] > 0);
     const smin = minSquaredChord(x, m, d), chord = Math.sqrt(smin);
-    if (imbalance <= 1e-12 * chord || step === steps || performance.now() > until) break;
+    const now = performance.now();
+    [last, began] = [step > 0 ? now - began : 0, now];
+    if (imbalance <= 1e-12 * chord || step === steps || now + last > until) break;
     const g = stresses.netForce.data,
       along = (a: number) => normaliseRows({ rows: m, cols: d, data: x.map((v, k) => v + a * g[k]) });
     const a = lineMaximum(

@@ -50,6 +50,13 @@ Deno.test("stationarise: three equal-sided points on a small circle climb to the
   const out = stationarise(x.data, 3, 3);
   assertClose(out.angle.degrees, 120, 1e-9);
   assert.ok(out.imbalance < 1e-6, `imbalance ${out.imbalance}`);
+  // Out of steps or out of time, it returns where it stands: the start itself when no step may begin.
+  const start = minAngle(x).degrees, one = stationarise(x.data, 3, 3, { steps: 1 });
+  assert.ok(one.angle.degrees > start && one.angle.degrees < out.angle.degrees && one.imbalance > 1e-6);
+  for (const stopped of [stationarise(x.data, 3, 3, { steps: 0 }), stationarise(x.data, 3, 3, { until: 0 })]) {
+    assert.deepEqual(stopped.x, x.data);
+    assertClose(stopped.imbalance, contactStresses(x).imbalance, 1e-15);
+  }
 });
 
 Deno.test("optimiseCode returns a balanced code: M = 23 past the contact sets of the polish", () => {
