@@ -534,7 +534,9 @@ export function optimiseCode(d: number, m: number, options: CodeOptions = {}): C
       group = !hop && groups.length > 0 && k % 2 === 1 ? groups[(k >> 1) % groups.length] : null;
     const kind = group?.name ?? "uniform";
     const x: Float64Array = !hop
-      ? group ? symmetricStart(group.group, m, prng, group) : sphere(m, d, { prng }).data
+      ? group
+        ? symmetricStart(group.group, m, prng, { vacancies: group.vacancies })
+        : sphere(m, d, { prng }).data
       : r % 4 === 1
       ? perturb(best!.x, m, d, 0.02 * (1 + (r % 5)), prng)
       : relocate(best!.x, m, d, prng);

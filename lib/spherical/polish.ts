@@ -196,9 +196,9 @@ function lineMaximum(f: (a: number) => number, a0: number, limit: number, noise:
  * minimal chord along g (see {@link lineMaximum}) is taken and the code there polished (its new contact set made
  * exactly equal), which drops the contacts that g pulls apart and takes in the pairs that now block. Each step
  * raises the minimal angle; at most `steps` of them, and none begun unless one as long as the last still ends
- * before the time `until` (a `performance.now()` value). The prefix contact sets of {@link polish} cannot reach such a code: at M = 23 the code it returns
- * (43.7099626°) has one contact, the 23rd nearest pair, that the optimum (43.7099642°, 45 contacts) does not, and
- * lacks the 45th and 46th nearest pairs.
+ * before the time `until` (a `performance.now()` value). The prefix contact sets of {@link polish} cannot reach
+ * such a code: at M = 23 the code it returns (43.7099626°) has one contact, the 23rd nearest pair, that the
+ * optimum (43.7099642°, 45 contacts) does not, and lacks the 45th and 46th nearest pairs.
  */
 export function stationarise(
   x0: Float64Array,
