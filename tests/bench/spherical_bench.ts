@@ -8,8 +8,8 @@ import { optimiseCode } from "../../lib/spherical/optimise.ts";
 import { contactStresses } from "../../lib/spherical/stresses.ts";
 import { randomSpd } from "../helpers.ts";
 
-// A random SPD matrix of the size of a polish's JJᵀ at M = 128 (about 250 contacts + 128 norm rows).
-const n = 380,
+// A random SPD matrix of the size of a polish's largest JJᵀ at M = 128 (about 250 contacts, one row each).
+const n = 250,
   A = randomSpd(n, 1, 3),
   prng = createPrng(4),
   b = Float64Array.from({ length: n }, () => prng.normal());

@@ -243,7 +243,9 @@ Deno.test("the optimiser's random starts begin at p = 16, 32, 64, 32, 16 in d = 
 
 Deno.test("the optimiser's seeded runs are reproduced to the last bit (exact regression, M = 30, seed 2)", () => {
   // Recorded at a105a3b, before the all-pairs path of the surrogate and the L-BFGS ring: both kept every
-  // operation and its order, so the angles of all 40 restarts (7 abandoned) sum to the same double.
+  // operation and its order, so the angles of all 40 restarts sum to the same double. Re-recorded when the polish's
+  // Gauss–Newton moved to tangent steps: its codes differ in the last digits, and so one restart fewer is
+  // abandoned (6, not 7); the final code is the same to the last bit.
   const finished: number[] = [];
   const code = optimiseCode(3, 30, {
     seed: 2,
@@ -251,8 +253,8 @@ Deno.test("the optimiser's seeded runs are reproduced to the last bit (exact reg
     onProgress: ({ degrees }) => finished.push(degrees),
   });
   assert.equal(code.degrees, 38.59711595386765);
-  assert.equal(finished.filter(Number.isNaN).length, 7);
-  assert.equal(finished.filter((v) => !Number.isNaN(v)).reduce((a, b) => a + b, 0), 1273.7048264776317);
+  assert.equal(finished.filter(Number.isNaN).length, 6);
+  assert.equal(finished.filter((v) => !Number.isNaN(v)).reduce((a, b) => a + b, 0), 1312.3019424314991);
 });
 
 Deno.test("the optimiser stops on its patience, its budget or its restart limit, and rejects bad options", () => {
