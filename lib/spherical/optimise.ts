@@ -9,8 +9,8 @@
  *
  * Stage 2 (polish): the pairs that carry the soft maximum's weight are the active contacts; Gauss–Newton on
  * `‖xᵢ − xⱼ‖² = t` for them (steps in the tangent spaces, each followed by renormalising the points) pushes them
- * to exact equality, kept only if it raises the minimal angle. The contact set is the longest run of nearest pairs that can be made equal (bisection), or
- * the pairs within a relative tolerance, whichever polishes best.
+ * to exact equality, kept only if it raises the minimal angle. The contact set is the longest run of nearest pairs
+ * that can be made equal (bisection), or the pairs within a relative tolerance, whichever polishes best.
  *
  * Stage 3 (the best code only, once): an active-set ascent to a first-order optimum, where non-negative contact
  * stresses balance at every point (`stationarise` in polish.ts, `contactStresses` in stresses.ts). Stage 2's
@@ -298,6 +298,21 @@ function dot(a: Float64Array, b: Float64Array): number {
   return s;
 }
 
+/**
+ * `dir += a·v`, and then `w·dir` (0 without w) summed in the same pass: the same operations in the same order as
+ * an update followed by {@link dot}, so the same bits (`dir − a·v` and `dir + (−a)·v` round alike).
+ */
+function updateDot(dir: Float64Array, a: number, v: Float64Array, w: Float64Array | null): number {
+  let s = 0;
+  if (w) {
+    for (let c = 0; c < dir.length; c++) {
+      dir[c] += a * v[c];
+      s += w[c] * dir[c];
+    }
+  } else for (let c = 0; c < dir.length; c++) dir[c] += a * v[c];
+  return s;
+}
+
 /** Projects each point's gradient onto the tangent space of its sphere. */
 function tangent(x: Float64Array, g: Float64Array, m: number, d: number): void {
   for (let i = 0; i < m; i++) {
@@ -337,23 +352,14 @@ function descend(x: Float64Array, f_p: Surrogate, iterations: number): void {
   let f = f_p.value(x, g);
   tangent(x, g, m, d);
   for (let it = 0; it < iterations; it++) {
-    // Two-loop recursion: dir = −H g. Each pass that updates dir also forms the next dot product with it (the
-    // same operations in the same order as separate passes, so the same bits, in half the passes over memory).
+    // Two-loop recursion: dir = −H g. Each pass that updates dir also forms the next dot product with it (see
+    // `updateDot`), in half the passes over memory.
     dir.set(g);
     const slot = (q: number) => (head + q) % memory;
     let product = stored > 0 ? dot(S[slot(stored - 1)], dir) : 0; // S[k]·dir for the pair about to be used
     for (let q = stored - 1; q >= 0; q--) {
-      const k = slot(q), yk = Y[k], a = (alpha[k] = product / YS[k]);
-      if (q === 0) {
-        for (let c = 0; c < n; c++) dir[c] -= a * yk[c];
-        break;
-      }
-      const sNext = S[slot(q - 1)];
-      product = 0;
-      for (let c = 0; c < n; c++) {
-        dir[c] -= a * yk[c];
-        product += sNext[c] * dir[c];
-      }
+      const k = slot(q), a = (alpha[k] = product / YS[k]);
+      product = updateDot(dir, -a, Y[k], q > 0 ? S[slot(q - 1)] : null);
     }
     const last = slot(stored - 1);
     const gamma = stored > 0 ? YS[last] / dot(Y[last], Y[last]) : 1e-3 / Math.sqrt(dot(g, g) + 1e-300);
@@ -364,19 +370,10 @@ function descend(x: Float64Array, f_p: Surrogate, iterations: number): void {
       if (y0) product += y0[c] * dir[c];
     }
     for (let q = 0; q < stored; q++) {
-      const k = slot(q), sk = S[k], b = alpha[k] - product / YS[k];
-      if (q === stored - 1) {
-        for (let c = 0; c < n; c++) dir[c] = -(dir[c] + b * sk[c]);
-        break;
-      }
-      const yNext = Y[slot(q + 1)];
-      product = 0;
-      for (let c = 0; c < n; c++) {
-        dir[c] += b * sk[c];
-        product += yNext[c] * dir[c];
-      }
+      const k = slot(q), b = alpha[k] - product / YS[k];
+      product = updateDot(dir, b, S[k], q < stored - 1 ? Y[slot(q + 1)] : null);
     }
-    if (stored === 0) { for (let c = 0; c < n; c++) dir[c] = -dir[c]; }
+    for (let c = 0; c < n; c++) dir[c] = -dir[c];
     tangent(x, dir, m, d);
     let slope = dot(dir, g);
     if (!(slope < 0)) {

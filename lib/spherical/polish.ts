@@ -61,8 +61,8 @@ export function polish(x: Float64Array, m: number, d: number, floor: number): Me
 }
 
 /**
- * Gauss–Newton (minimum-norm, lightly damped) on `‖xᵢ − xⱼ‖² − t = 0` for the contacts, unknowns x on the product
- * of spheres and t. Returns the polished points (or null if it did not converge).
+ * Gauss–Newton (minimum-norm, lightly damped) on `‖xᵢ − xⱼ‖² − t = 0` for the contacts, unknowns x on the
+ * product of spheres and t. Returns the polished points (or null if it did not converge).
  *
  * Each step moves the points in their tangent spaces and renormalises them (a retraction, which changes each
  * squared chord only to second order), so the unit-norm constraints need no rows of their own: the Jacobian J
@@ -70,19 +70,19 @@ export function polish(x: Float64Array, m: number, d: number, floor: number): Me
  * is `−Jᵀy` with `(JJᵀ + λI) y = residuals`. JJᵀ is assembled from the rows that share a point, in
  * O(contacts · degree · d), and only the dense solve costs O(contacts³): by Cholesky, since JJᵀ + λI is
  * symmetric positive definite. (With a row per point for `‖xᵢ‖² = 1` instead, the system had M more rows and
- * a polish took 2.7 times as long at M = 130 and 3.5 times at M = 119.) A factorisation that fails in rounding (JJᵀ is singular when
- * contacts are dependent) counts as no convergence: that contact set is not used, which can only cost a better
- * polish, never a wrong code.
+ * a polish took 2.7 times as long at M = 130 and 3.5 times at M = 119.) A factorisation that fails in rounding
+ * (JJᵀ is singular when contacts are dependent) counts as no convergence: that contact set is not used, which can
+ * only cost a better polish, never a wrong code.
  */
 function equalise(x0: Float64Array, m: number, d: number, pairs: [number, number][]): Float64Array | null {
   const x = x0.slice(), e = pairs.length;
-  // The contact rows at each point, with the sign of the point in the row's difference.
-  const at: [number, number][][] = Array.from({ length: m }, () => []);
+  // grad[h·d + c], h = 2r or 2r + 1: half of row r's gradient at its first or second point, Pᵢ(xᵢ − xⱼ) or
+  // Pⱼ(xⱼ − xᵢ); at[i] lists the h of the rows at point i (row h >> 1).
+  const at: number[][] = Array.from({ length: m }, () => []);
   pairs.forEach(([i, j], r) => {
-    at[i].push([r, 1]);
-    at[j].push([r, -1]);
+    at[i].push(2 * r);
+    at[j].push(2 * r + 1);
   });
-  // grad[(2r + 0/1)·d + c]: row r's gradient at its first / second point, Pᵢ(xᵢ − xⱼ) and Pⱼ(xⱼ − xᵢ), halved.
   const grad = new Float64Array(2 * e * d), res = new Float64Array(e), A = new Float64Array(e * e);
   let t = Infinity;
   for (const [i, j] of pairs) {
@@ -116,13 +116,11 @@ function equalise(x0: Float64Array, m: number, d: number, pairs: [number, number
     // JJᵀ: 1 between any two rows (the t column), plus 4 gᵣ·g_q at each point the rows share.
     A.fill(1);
     for (let i = 0; i < m; i++) {
-      for (const [r, sr] of at[i]) {
-        const gr = (2 * r + (sr > 0 ? 0 : 1)) * d;
-        for (const [q, sq] of at[i]) {
-          const gq = (2 * q + (sq > 0 ? 0 : 1)) * d;
+      for (const hr of at[i]) {
+        for (const hq of at[i]) {
           let s = 0;
-          for (let c = 0; c < d; c++) s += grad[gr + c] * grad[gq + c];
-          A[r * e + q] += 4 * s;
+          for (let c = 0; c < d; c++) s += grad[hr * d + c] * grad[hq * d + c];
+          A[(hr >> 1) * e + (hq >> 1)] += 4 * s;
         }
       }
     }
@@ -135,10 +133,7 @@ function equalise(x0: Float64Array, m: number, d: number, pairs: [number, number
     }
     // The step Jᵀy, subtracted, then the retraction.
     for (let i = 0; i < m; i++) {
-      for (const [r, sr] of at[i]) {
-        const gr = (2 * r + (sr > 0 ? 0 : 1)) * d;
-        for (let c = 0; c < d; c++) x[i * d + c] -= 2 * grad[gr + c] * y[r];
-      }
+      for (const h of at[i]) for (let c = 0; c < d; c++) x[i * d + c] -= 2 * grad[h * d + c] * y[h >> 1];
     }
     for (let i = 0; i < m; i++) {
       let s = 0;
