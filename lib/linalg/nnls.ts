@@ -4,7 +4,13 @@
  * @module
  */
 import type { Matrix } from "./matrix.ts";
-import { solveSpd } from "./solve.ts";
+
+/**
+ * A passive column whose Cholesky pivot is at most this fraction of its squared norm (its sine to the span of
+ * the others below 1e-6) counts as dependent: the normal equations carry rounding of about k·ε relative to the
+ * diagonal for k passive variables, so a smaller pivot is noise.
+ */
+const DEPENDENT = 1e-12;
 
 /** Options of {@link nnls}. */
 export interface NnlsOptions {
@@ -24,10 +30,12 @@ export interface NnlsOptions {
  * squares, and a zero set; the zero variable with the largest gradient `w = Aᵀ(b − A x)` joins the passive set
  * while one is positive, and a passive variable that the least-squares step would drive negative is stopped at
  * zero and leaves it. The answer satisfies the Karush–Kuhn–Tucker conditions `x ≥ 0`, `w ≤ 0` where `x = 0` and
- * `w = 0` where `x > 0`, to rounding. The subproblems are solved on the normal equations `AᵀA` by Cholesky, each
- * in O(k³) for k passive variables; where rounding makes the passive columns dependent, a ridge of 1e-13 of the
- * largest diagonal entry of AᵀA is added (a rank-deficient A gives one of its minimisers, whose residual is the
- * same to rounding).
+ * `w = 0` where `x > 0`, to rounding. The subproblems are solved on the normal equations `AᵀA` by a Cholesky
+ * factor that grows by one row, O(k²), when a variable joins the k passive ones and is rebuilt, O(k³), when one
+ * leaves; a step of refinement on A's own residual wins back the accuracy the normal equations lose. As in
+ * Lawson and Hanson's algorithm, a column that depends on the passive ones (to rounding) is refused and the
+ * next-largest gradient tried, so the passive columns stay independent; a rank-deficient A gives one of its
+ * minimisers, whose residual is the least to rounding.
  *
  * @example
  * ```ts
@@ -66,29 +74,71 @@ export function nnls(A: Matrix, b: ArrayLike<number>, options: NnlsOptions = {})
   }
   let diag = 0;
   for (let i = 0; i < n; i++) diag = Math.max(diag, H[i * n + i]);
-  const ridge = 1e-13 * diag;
   // Gradients below this are rounding (the tolerance of Lawson & Hanson's NNLS, scaled to the normal equations).
   const tol = 10 * Number.EPSILON * Math.max(diag, 1e-300) * Math.max(rows, n);
   const x = new Float64Array(n), passive = new Uint8Array(n), z = new Float64Array(n);
 
-  /** z = the least-squares solution on the passive set (zero elsewhere). */
-  const solvePassive = () => {
-    const idx: number[] = [];
-    for (let j = 0; j < n; j++) if (passive[j]) idx.push(j);
-    const k = idx.length, Hp = new Float64Array(k * k), cp = new Float64Array(k);
+  // The Cholesky factor L (row p, stride n) of the normal equations on the passive variables idx[0..k), kept
+  // across steps: a newcomer appends one row, O(k²); only a variable leaving refactors, O(k³).
+  const L = new Float64Array(n * n), idx = new Int32Array(n);
+  let k = 0;
+  /**
+   * Appends variable j to the factor. A column in the span of the passive ones, to rounding (pivot at most
+   * DEPENDENT of its diagonal), is refused, as Lawson & Hanson refuse it, so the passive columns stay
+   * independent. Returns whether j was taken.
+   */
+  const append = (j: number): boolean => {
+    const rj = k * n;
+    for (let q = 0; q < k; q++) {
+      let v = H[j * n + idx[q]];
+      for (let r = 0, rq = q * n; r < q; r++) v -= L[rj + r] * L[rq + r];
+      L[rj + q] = v / L[q * n + q];
+    }
+    let pivot = H[j * n + j];
+    for (let q = 0; q < k; q++) pivot -= L[rj + q] * L[rj + q];
+    if (!(pivot > DEPENDENT * H[j * n + j])) return false;
+    L[rj + k] = Math.sqrt(pivot);
+    idx[k++] = j;
+    return true;
+  };
+  /** Refactors on the passive set, dropping any variable `append` refuses. */
+  const refactor = () => {
+    k = 0;
+    for (let j = 0; j < n; j++) if (passive[j] && !append(j)) passive[j] = 0;
+  };
+  /** v ← (L Lᵀ)⁻¹ v on the first k entries. */
+  const cholSolve = (v: Float64Array) => {
     for (let p = 0; p < k; p++) {
-      cp[p] = c[idx[p]];
-      for (let q = 0; q <= p; q++) Hp[p * k + q] = H[idx[p] * n + idx[q]];
+      let s = v[p];
+      for (let q = 0, rp = p * n; q < p; q++) s -= L[rp + q] * v[q];
+      v[p] = s / L[p * n + p];
     }
-    let zp: Float64Array;
-    try {
-      zp = solveSpd({ rows: k, cols: k, data: Hp }, cp);
-    } catch {
-      for (let p = 0; p < k; p++) Hp[p * k + p] += ridge;
-      zp = solveSpd({ rows: k, cols: k, data: Hp }, cp);
+    for (let p = k - 1; p >= 0; p--) {
+      let s = v[p];
+      for (let q = p + 1; q < k; q++) s -= L[q * n + p] * v[q];
+      v[p] = s / L[p * n + p];
     }
+  };
+  const y = new Float64Array(n), g = new Float64Array(n);
+  /**
+   * z = the least-squares solution on the passive set (zero elsewhere): L Lᵀ z_P = c_P, then one step of
+   * refinement on the residual of A itself (the corrected semi-normal equations, Björck 1996, §6.6.5). The
+   * normal equations square A's condition number; the step wins back most of the accuracy, which matters most
+   * for the near-zero residuals of consistent systems.
+   */
+  const solveZ = () => {
+    for (let p = 0; p < k; p++) y[p] = c[idx[p]];
+    cholSolve(y);
+    g.fill(0, 0, k);
+    for (let r = 0; r < rows; r++) {
+      const row = r * n;
+      let res = b[r];
+      for (let p = 0; p < k; p++) res -= a[row + idx[p]] * y[p];
+      for (let p = 0; p < k; p++) g[p] += a[row + idx[p]] * res;
+    }
+    cholSolve(g);
     z.fill(0);
-    idx.forEach((j, p) => (z[j] = zp[p]));
+    for (let p = 0; p < k; p++) z[idx[p]] = y[p] + g[p];
   };
 
   if (options.start) {
@@ -100,36 +150,58 @@ export function nnls(A: Matrix, b: ArrayLike<number>, options: NnlsOptions = {})
       }
       passive[j] = 1;
     }
-    // Drop the variables the least-squares solution makes non-positive until the rest are positive: then
-    // x = z is feasible and solves the passive problem, the invariant of the main loop.
+    // Drop the dependent variables and those the least-squares solution makes non-positive until the rest are
+    // positive: then x = z is feasible and solves the passive problem, the invariant of the main loop.
     for (let any = true; any;) {
-      if (!passive.some((p) => p === 1)) break;
-      solvePassive();
+      refactor();
+      solveZ();
       any = false;
       for (let j = 0; j < n; j++) if (passive[j] && z[j] <= 0) [passive[j], any] = [0, true];
     }
     for (let j = 0; j < n; j++) x[j] = passive[j] ? z[j] : 0;
   }
-  for (let it = 0; it < maxIterations; it++) {
+  const refused = new Uint8Array(n); // columns dependent on the current passive set
+  for (let it = 0; it < maxIterations;) {
     // w = c − H x; the zero variable with the largest positive gradient joins the passive set.
     let t = -1, wMax = tol;
     for (let j = 0; j < n; j++) {
-      if (passive[j]) continue;
+      if (passive[j] || refused[j]) continue;
       let w = c[j];
       for (let i = 0; i < n; i++) w -= H[j * n + i] * x[i];
       if (w > wMax) [t, wMax] = [j, w];
     }
     if (t < 0) break;
+    if (!append(t)) {
+      refused[t] = 1; // Lawson & Hanson: try the next-largest gradient
+      continue;
+    }
     passive[t] = 1;
+    solveZ();
+    // In exact arithmetic the newcomer's z is positive (its gradient is); if rounding says otherwise there is
+    // nothing more to gain.
+    if (z[t] <= 0) {
+      passive[t] = 0;
+      break;
+    }
+    it++;
+    refused.fill(0);
     for (let inner = 0; inner <= n; inner++) {
-      solvePassive();
-      let alpha = 1;
+      if (inner > 0) {
+        refactor();
+        solveZ();
+      }
+      // Step from x towards z until the first passive variable reaches zero (index `block`) or all the way.
+      let alpha = 1, block = -1;
       for (let j = 0; j < n; j++) {
-        if (passive[j] && z[j] <= 0) alpha = Math.min(alpha, x[j] / (x[j] - z[j]));
+        if (!passive[j] || z[j] > 0) continue;
+        const s = x[j] / (x[j] - z[j]);
+        if (s <= alpha) [alpha, block] = [s, j];
       }
       for (let j = 0; j < n; j++) if (passive[j]) x[j] += alpha * (z[j] - x[j]);
-      if (alpha === 1) break;
-      // The step stopped where a passive variable reached zero: it leaves the passive set.
+      if (block < 0) break;
+      // The blocking variable is zero by construction; rounding may leave it a hair above, where it would stop
+      // every later step at a vanishing alpha. It and any other that reached zero leave the passive set.
+      x[block] = 0;
       for (let j = 0; j < n; j++) {
         if (passive[j] && x[j] <= 0) {
           passive[j] = 0;
@@ -137,7 +209,6 @@ export function nnls(A: Matrix, b: ArrayLike<number>, options: NnlsOptions = {})
         }
       }
     }
-    if (passive[t] === 0 && x[t] === 0) break; // the newcomer left at once: rounding, nothing more to gain
   }
   return x;
 }

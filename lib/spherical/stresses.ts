@@ -50,10 +50,10 @@ export interface StressOptions {
  * stresses λ (Σλ = 1) that minimise the net tangential force `‖Σₖ λₖ Gₖ‖`, and that force. λ comes from
  * non-negative least squares on `min ‖Gλ‖² + w²(Σλ − 1)²`, rescaled to Σλ = 1: for any w > 0 its direction
  * λ/Σλ is the minimum-norm point (write λ = sμ, Σμ = 1: the best μ does not depend on s), and w = max |Gₖ|
- * keeps the normal equations well scaled (the exact codes balance to ~5e-16). `imbalance` is 0 to rounding
+ * keeps the normal equations well scaled (the exact codes balance to ~2e-16). `imbalance` is 0 to rounding
  * exactly when the code is a first-order optimum of the Tammes problem (see the module notes). The contacts must
- * be exact for this to be meaningful: a code from {@link optimiseCode} has them equal to ~1e-15; the cost is
- * O(e³) per NNLS step for e contacts.
+ * be exact for this to be meaningful: a code from {@link optimiseCode} has them equal to ~1e-15; the NNLS costs
+ * O(e²) per step that adds a contact and O(e³) per step that drops one, for e contacts.
  *
  * @example
  * ```ts

@@ -18,7 +18,7 @@ Deno.test("solveSpd: A x = b to rounding for SPD A, and agrees with Gaussian eli
       assertAllClose(Ax, b, 1e-12 * scale * n, "A x");
       assertAllClose(x, solve(A, b), 1e-9 * Math.max(...x.map(Math.abs)), "x");
     }),
-    { numRuns: 60 },
+    { numRuns: 60, seed: 9 },
   );
 });
 
