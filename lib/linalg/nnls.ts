@@ -4,6 +4,7 @@
  * @module
  */
 import type { Matrix } from "./matrix.ts";
+import { choleskySolve } from "./solve.ts";
 
 /**
  * A passive column whose Cholesky pivot is at most this fraction of its squared norm (its sine to the span of
@@ -106,19 +107,6 @@ export function nnls(A: Matrix, b: ArrayLike<number>, options: NnlsOptions = {})
     k = 0;
     for (let j = 0; j < n; j++) if (passive[j] && !append(j)) passive[j] = 0;
   };
-  /** v ← (L Lᵀ)⁻¹ v on the first k entries. */
-  const cholSolve = (v: Float64Array) => {
-    for (let p = 0; p < k; p++) {
-      let s = v[p];
-      for (let q = 0, rp = p * n; q < p; q++) s -= L[rp + q] * v[q];
-      v[p] = s / L[p * n + p];
-    }
-    for (let p = k - 1; p >= 0; p--) {
-      let s = v[p];
-      for (let q = p + 1; q < k; q++) s -= L[q * n + p] * v[q];
-      v[p] = s / L[p * n + p];
-    }
-  };
   const y = new Float64Array(n), g = new Float64Array(n);
   /**
    * z = the least-squares solution on the passive set (zero elsewhere): L Lᵀ z_P = c_P, then one step of
@@ -128,7 +116,7 @@ export function nnls(A: Matrix, b: ArrayLike<number>, options: NnlsOptions = {})
    */
   const solveZ = () => {
     for (let p = 0; p < k; p++) y[p] = c[idx[p]];
-    cholSolve(y);
+    choleskySolve(L, n, k, y);
     g.fill(0, 0, k);
     for (let r = 0; r < rows; r++) {
       const row = r * n;
@@ -136,7 +124,7 @@ export function nnls(A: Matrix, b: ArrayLike<number>, options: NnlsOptions = {})
       for (let p = 0; p < k; p++) res -= a[row + idx[p]] * y[p];
       for (let p = 0; p < k; p++) g[p] += a[row + idx[p]] * res;
     }
-    cholSolve(g);
+    choleskySolve(L, n, k, g);
     z.fill(0);
     for (let p = 0; p < k; p++) z[idx[p]] = y[p] + g[p];
   };

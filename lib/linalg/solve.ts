@@ -90,16 +90,35 @@ export function solveSpd(A: Matrix, b: ArrayLike<number>): Float64Array {
       L[ri + j] = v / ljj;
     }
   }
-  // L y = b, then Lᵀ x = y.
-  for (let i = 0; i < n; i++) {
-    let s = x[i];
-    for (let k = 0, ri = i * n; k < i; k++) s -= L[ri + k] * x[k];
-    x[i] = s / L[i * n + i];
-  }
-  for (let i = n - 1; i >= 0; i--) {
-    let s = x[i];
-    for (let k = i + 1; k < n; k++) s -= L[k * n + i] * x[k];
-    x[i] = s / L[i * n + i];
-  }
+  choleskySolve(L, n, n, x);
   return x;
+}
+
+/**
+ * `v ← (L Lᵀ)⁻¹ v` for a Cholesky factor L held in the lower triangle of the first k rows of a row-major
+ * array with row stride `stride` (k ≤ stride): forward substitution `L y = v`, then back substitution
+ * `Lᵀ x = y` (Golub & Van Loan, Alg. 3.1.1–3.1.2), 2k² flops, in place on `v[0..k)`. {@link solveSpd} uses it
+ * after factorising, and NNLS on a factor that grows and shrinks inside a fixed n × n buffer.
+ *
+ * @example
+ * ```ts
+ * import { choleskySolve } from "./solve.ts";
+ * import assert from "node:assert/strict";
+ * // L = (2 0; 1 √2) factors A = (4 2; 2 3); A x = (2, 5) gives x = (−0.5, 2).
+ * const v = Float64Array.of(2, 5);
+ * choleskySolve(Float64Array.of(2, 0, 1, Math.SQRT2), 2, 2, v);
+ * assert.ok(Math.abs(v[0] + 0.5) < 1e-15 && Math.abs(v[1] - 2) < 1e-15);
+ * ```
+ */
+export function choleskySolve(L: Float64Array, stride: number, k: number, v: Float64Array): void {
+  for (let i = 0; i < k; i++) {
+    let s = v[i];
+    for (let q = 0, ri = i * stride; q < i; q++) s -= L[ri + q] * v[q];
+    v[i] = s / L[i * stride + i];
+  }
+  for (let i = k - 1; i >= 0; i--) {
+    let s = v[i];
+    for (let q = i + 1; q < k; q++) s -= L[q * stride + i] * v[q];
+    v[i] = s / L[i * stride + i];
+  }
 }
