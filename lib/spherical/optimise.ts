@@ -61,7 +61,7 @@ export interface CodeOptions {
    */
   groups?: string[];
   /**
-   * Starting exponents of the random starts, in turn (powers of two ≥ 8; default `[16, 32, 64, 32, 16]` in d = 3,
+   * Starting exponents of the random starts, in turn (powers of two ≥ 8; default `[16, 32, 16, 64, 16]` in d = 3,
    * `[8, 16, 32, 64, 128]` otherwise; see {@link optimiseCode}). With an even number of them, the symmetric starts
    * (every second random start) meet only every second exponent.
    */
@@ -452,20 +452,20 @@ const isExponent = (p: number) => Number.isInteger(Math.log2(p)) && p >= 8;
  * {@link optimiseCode}). Each cycle has odd length, so the symmetric starts (every second random start) meet
  * every exponent too. Each group meets each exponent only when the number of groups G is prime to the cycle's
  * length: symmetric start j (random start k = 2j + 1) takes group j mod G and exponent (2j + 1) mod 5, so with
- * the 5 groups of odd M ≡ 3, 5 mod 6 in d = 3 every C₂ and T+1 start begins at p = 32, C₃ and D₃ at 16, D₂+1 at
- * 64. A schedule that moved the symmetric starts one extra step along the cycle after every lcm(G, 5) of them,
- * so that each group met each exponent, was measured and not kept: over those 27 M in 51…129 (two seeds, one
- * minute, two runs in parallel) it ended more than 1e-4° short of the best known in 4 runs instead of 8 (better
- * at M = 69, 101, 113, 125) but more than 0.01° short in 2 instead of 1 (M = 111 seed 1 at 19.9674°, 0.026°),
- * mean shortfall 9.8e-4° against 6.3e-4°; at M = 111 with seeds 21–28 it came within 0.01° in 5 of 8 runs
- * against 6 of 8.
+ * the 5 groups of odd M ≡ 3, 5 mod 6 in d = 3 every C₂ start begins at p = 32, T+1 at 64, and C₃, D₂+1 and D₃
+ * at 16. With the earlier cycle 16, 32, 64, 32, 16 (C₂ and T+1 at 32, C₃ and D₃ at 16, D₂+1 at 64), a schedule
+ * that moved the symmetric starts one extra step along the cycle after every lcm(G, 5) of them, so that each
+ * group met each exponent, was measured and not kept: over those 27 M in 51…129 (two seeds, one minute, two runs
+ * in parallel) it ended more than 1e-4° short of the best known in 4 runs instead of 8 (better at M = 69, 101,
+ * 113, 125) but more than 0.01° short in 2 instead of 1 (M = 111 seed 1 at 19.9674°, 0.026°), mean shortfall
+ * 9.8e-4° against 6.3e-4°; at M = 111 with seeds 21–28 it came within 0.01° in 5 of 8 runs against 6 of 8.
  */
-const START_EXPONENTS_3 = [16, 32, 64, 32, 16], START_EXPONENTS = [8, 16, 32, 64, 128];
+const START_EXPONENTS_3 = [16, 32, 16, 64, 16], START_EXPONENTS = [8, 16, 32, 64, 128];
 
 /**
  * Finds M points on S^{d−1} with a large minimal angle (see the module notes).
  *
- * Schedule: restart r is a random start when r is even, its exponent cycling through p = 16, 32, 64, 32, 16 in
+ * Schedule: restart r is a random start when r is even, its exponent cycling through p = 16, 32, 16, 64, 16 in
  * d = 3 and p = 8, 16, 32, 64, 128 otherwise, and a hop from the best code when r is odd (jiggle and relocation in
  * turn, cycling through p = 256, 256, 512, 1024: the lower a hop's exponent, the further it can move). The best
  * starting exponent depends on M: at M = 49, starts from p = 8 and 16 land in two or three codes, all below the
@@ -506,7 +506,13 @@ const START_EXPONENTS_3 = [16, 32, 64, 32, 16], START_EXPONENTS = [8, 16, 32, 64
  * seeds 21–28 came within 0.01° at M = 111, 119, 121 and 125 in 6, 7, 5 and 7 of 8 runs with 10–47% more
  * restarts, and where the final stage runs out of time it leaves smaller imbalances (M = 119: 9e-6 to 8e-5
  * instead of 4e-4 to 3e-3). A faster two-loop recursion in `descend` (the same bits, 16–24% more restarts per
- * minute) then took seeds 21–28 to 6, 8, 5 and 8 of 8.
+ * minute) then took seeds 21–28 to 6, 8, 5 and 8 of 8. Then p = 16 took three random starts in five instead of two
+ * (cycle 16, 32, 16, 64, 16; in restart-bounded runs at M = 130, C₂ starts from p = 16 had reached the best code
+ * we know in 11 of 198, from 32 in 4 of 201, from 64 in 0 of 102). Over M = 51…130 (two seeds, one minute, two
+ * runs in parallel) 1 of 160 runs ended more than 0.01° short of the best known (M = 121 seed 2, 0.0135°), 17
+ * more than 1e-4°, with a mean shortfall of 2.1e-4° and the longest run 60.0 s; on the same seeds at M = 111…130
+ * the previous cycle had 2 of 40 runs more than 0.01° short (121 and 130 with seed 2), 10 instead of 8 more than
+ * 1e-4°, and a mean shortfall of 1.14e-3° instead of 3.9e-4°. M = 4…50 kept the table's angles (both seeds).
  * Seeded: the same seed gives the same code whenever the restart limit or the patience ends the search (and the
  * final stage ends on its own, not on time); a time budget that ends either first makes the result depend on the
  * machine's speed.

@@ -215,9 +215,9 @@ Deno.test("the polish finds the contact set of a code whose contacts spread over
 
 Deno.test("the optimiser reports every restart in order, abandoned ones as NaN, and returns at least the best it reported", () => {
   const reports: { restart: number; degrees: number; best: number }[] = [];
-  // pMax = 1024 leaves only the check at p = 512, which random starts (even restarts) take: at M = 60 with seed 6,
-  // five of them are clearly below the best random start of their kind by then.
-  const code = optimiseCode(3, 60, { restarts: 40, seed: 6, pMax: 1024, onProgress: (i) => reports.push(i) });
+  // pMax = 1024 leaves only the check at p = 512, which random starts (even restarts) take: at M = 60 with seed 7,
+  // four of them are clearly below the best random start of their kind by then.
+  const code = optimiseCode(3, 60, { restarts: 40, seed: 7, pMax: 1024, onProgress: (i) => reports.push(i) });
   assert.deepEqual(reports.map((r) => r.restart), Array.from({ length: 40 }, (_, r) => r));
   const abandoned = reports.filter((r) => Number.isNaN(r.degrees)).map((r) => r.restart);
   assert.ok(abandoned.length >= 3 && abandoned.every((r) => r > 0 && r % 2 === 0), `abandoned: ${abandoned}`);
@@ -228,13 +228,13 @@ Deno.test("the optimiser reports every restart in order, abandoned ones as NaN, 
   assert.ok(code.degrees >= reports[39].best, `${code.degrees} < ${reports[39].best}`);
 });
 
-Deno.test("the optimiser's random starts begin at p = 16, 32, 64, 32, 16 in d = 3 and 8 … 128 otherwise", () => {
+Deno.test("the optimiser's random starts begin at p = 16, 32, 16, 64, 16 in d = 3 and 8 … 128 otherwise", () => {
   const run = (d: number, m: number, startExponents?: number[]) => {
     const seen: number[] = [];
     optimiseCode(d, m, { restarts: 6, startExponents, onProgress: ({ degrees }) => seen.push(degrees) });
     return seen;
   };
-  const three = [16, 32, 64, 32, 16], other = [8, 16, 32, 64, 128];
+  const three = [16, 32, 16, 64, 16], other = [8, 16, 32, 64, 128];
   assert.deepEqual(run(3, 13), run(3, 13, three));
   assert.notDeepEqual(run(3, 13), run(3, 13, other));
   assert.deepEqual(run(4, 13), run(4, 13, other));
@@ -245,7 +245,8 @@ Deno.test("the optimiser's seeded runs are reproduced to the last bit (exact reg
   // Recorded at a105a3b, before the all-pairs path of the surrogate and the L-BFGS ring: both kept every
   // operation and its order, so the angles of all 40 restarts sum to the same double. Re-recorded when the polish's
   // Gauss–Newton moved to tangent steps: its codes differ in the last digits, and so one restart fewer is
-  // abandoned (6, not 7); the final code is the same to the last bit.
+  // abandoned (6, not 7); the final code is the same to the last bit. Re-recorded when the start cycle became
+  // 16, 32, 16, 64, 16 (was 16, 32, 64, 32, 16): other restarts, 9 abandoned, the same final code.
   const finished: number[] = [];
   const code = optimiseCode(3, 30, {
     seed: 2,
@@ -253,8 +254,8 @@ Deno.test("the optimiser's seeded runs are reproduced to the last bit (exact reg
     onProgress: ({ degrees }) => finished.push(degrees),
   });
   assert.equal(code.degrees, 38.59711595386765);
-  assert.equal(finished.filter(Number.isNaN).length, 6);
-  assert.equal(finished.filter((v) => !Number.isNaN(v)).reduce((a, b) => a + b, 0), 1312.3019424314991);
+  assert.equal(finished.filter(Number.isNaN).length, 9);
+  assert.equal(finished.filter((v) => !Number.isNaN(v)).reduce((a, b) => a + b, 0), 1196.5105945698965);
 });
 
 Deno.test("the optimiser stops on its patience, its budget or its restart limit, and rejects bad options", () => {
