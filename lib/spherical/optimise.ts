@@ -21,7 +21,8 @@
  * to a random place), each started at its own exponent (see {@link optimiseCode}), until the time budget, the
  * restart limit or the patience (restarts without gain) runs out; the best code is returned. In d = 3 every second
  * random start is symmetric: a union of orbits of a point group (by default C₂, D₂ and T in turn for even M; C₂,
- * T, C₃, D₂ and D₃ for odd M, T and D₂ through M + 1 points with one removed; see {@link symmetricStart}); the
+ * T, D₃, C₃, D₂ and D₃ again for odd M, T and D₂ through M + 1 points with one removed; see
+ * {@link symmetricStart}); the
  * descent itself is unconstrained. A random start clearly below the best random start of its kind at p = 512,
  * and any restart clearly below the best code at p = 4096, is abandoned there.
  *
@@ -55,9 +56,10 @@ export interface CodeOptions {
    * Point groups of the symmetric random starts (d = 3 only; see {@link symmetricStart}): every second random
    * start is built from orbits of one of them, in turn, skipping groups with no union of orbits of M points. A
    * name `G+k` (see {@link startGroup}) builds the start from orbits of G for M + k points and removes k of them.
-   * Default in d = 3 `["C2", "D2", "T"]` for even M and `["C2", "T+1", "C3", "D2+1", "D3"]` for odd M (D₂ and T
-   * have orbits of even size only, so they admit no odd M and take part through M + 1; D₃ admits odd M = 3 or 5
-   * mod 6), none in other dimensions; `[]` gives uniform starts only.
+   * A name may appear more than once, for more of the turns. Default in d = 3 `["C2", "D2", "T"]` for even M and
+   * `["C2", "T+1", "D3", "C3", "D2+1", "D3"]` for odd M (D₂ and T have orbits of even size only, so they admit no
+   * odd M and take part through M + 1; D₃ admits odd M = 3 or 5 mod 6 and there takes two turns in six), none in
+   * other dimensions; `[]` gives uniform starts only.
    */
   groups?: string[];
   /**
@@ -450,11 +452,12 @@ const isExponent = (p: number) => Number.isInteger(Math.log2(p)) && p >= 8;
 /**
  * The starting exponents of the random starts, in turn, in d = 3 and in other dimensions (see
  * {@link optimiseCode}). Each cycle has odd length, so the symmetric starts (every second random start) meet
- * every exponent too. Each group meets each exponent only when the number of groups G is prime to the cycle's
- * length: symmetric start j (random start k = 2j + 1) takes group j mod G and exponent (2j + 1) mod 5, so with
- * the 5 groups of odd M ≡ 3, 5 mod 6 in d = 3 every C₂ start begins at p = 32, T+1 at 64, and C₃, D₂+1 and D₃
- * at 16. With the earlier cycle 16, 32, 64, 32, 16 (C₂ and T+1 at 32, C₃ and D₃ at 16, D₂+1 at 64), a schedule
- * that moved the symmetric starts one extra step along the cycle after every lcm(G, 5) of them, so that each
+ * every exponent too. Each group meets each exponent only when the number G of entries in the group list (after
+ * skipping those that admit no M) is prime to the cycle's length: symmetric start j (random start k = 2j + 1) takes
+ * entry j mod G and exponent (2j + 1) mod 5. With the default lists in d = 3, G is 3 (even M), 4 (odd M ≡ 1 mod
+ * 6) or 6 (odd M ≡ 3, 5 mod 6, where D₃ has two entries), so each group meets each exponent. Before D₃ had two
+ * entries, G was 5 at those M and each group met one exponent (C₂ p = 32, T+1 64, C₃, D₂+1 and D₃ 16; with the
+ * earlier cycle 16, 32, 64, 32, 16: C₂ and T+1 32, C₃ and D₃ 16, D₂+1 64). With that cycle, a schedule that moved the symmetric starts one extra step along the cycle after every lcm(G, 5) of them, so that each
  * group met each exponent, was measured and not kept: over those 27 M in 51…129 (two seeds, one minute, two runs
  * in parallel) it ended more than 1e-4° short of the best known in 4 runs instead of 8 (better at M = 69, 101,
  * 113, 125) but more than 0.01° short in 2 instead of 1 (M = 111 seed 1 at 19.9674°, 0.026°), mean shortfall
@@ -514,6 +517,11 @@ const START_EXPONENTS_3 = [16, 32, 16, 64, 16], START_EXPONENTS = [8, 16, 32, 64
  * the previous cycle had 2 of 40 runs more than 0.01° short (121 and 130 with seed 2), 10 instead of 8 more than
  * 1e-4°, and a mean shortfall of 1.14e-3° instead of 3.9e-4°. M = 4…50 kept the table's angles (both seeds).
  * Seeds 21–28 came within 0.01° at M = 111, 119, 121 and 125 in 6, 8, 4 and 8 of 8 runs (before: 6, 8, 5, 8).
+ * Then D₃ took two turns in six for odd M (where it admits M ≡ 3, 5 mod 6; elsewhere the list is as before): at
+ * M = 111, D₃ starts alone reached the best code we know in 8 of 8 runs (seeds 21–28); with two turns in six,
+ * 7 of 8, and M = 119 and 125 in 8 and 8 of 8. Over the 27 such M in 51…129 (two seeds) no run ended more than
+ * 0.01° short (as before), 4 instead of 5 more than 1e-4°, with a mean shortfall of 9.0e-5° instead of 2.3e-4°
+ * (better at M = 101 seed 2 by 0.0078°, worse at 119 by up to 1.4e-4°); M = 5…49 kept their angles.
  * Seeded: the same seed gives the same code whenever the restart limit or the patience ends the search (and the
  * final stage ends on its own, not on time); a time budget that ends either first makes the result depend on the
  * machine's speed.
@@ -558,7 +566,7 @@ export function optimiseCode(d: number, m: number, options: CodeOptions = {}): C
     );
   }
   const names = options.groups ??
-    (d !== 3 ? [] : m % 2 === 0 ? ["C2", "D2", "T"] : ["C2", "T+1", "C3", "D2+1", "D3"]);
+    (d !== 3 ? [] : m % 2 === 0 ? ["C2", "D2", "T"] : ["C2", "T+1", "D3", "C3", "D2+1", "D3"]);
   if (!Array.isArray(names)) {
     throw new TypeError(`Cannot optimise a code: groups must be an array of group names: groups=${names}`);
   }

@@ -122,13 +122,13 @@ Deno.test("the optimiser's symmetric starts: named groups in d = 3 only, clear e
   // and T admits M = 16 (orbits 4 + 12).
   assert.deepEqual(run(undefined, 16, 12), run(["C2", "D2", "T"], 16, 12));
   assert.notDeepEqual(run(undefined, 16, 12), run(["C2", "D2"], 16, 12));
-  // For odd M, where D2 and T admit no code, it is C2, T+1, C3, D2+1 and D3 in turn ("+1": orbits of M + 1
-  // points, one removed): random start 3 (restart 6) is the first T+1 start, random start 9 (restart 18) the
-  // first D3 start; D3 admits M = 29 (orbits 6k + 3 + 2), not M = 31.
+  // For odd M, where D2 and T admit no code, it is C2, T+1, D3, C3, D2+1 and D3 in turn ("+1": orbits of M + 1
+  // points, one removed): random start 3 (restart 6) is the first T+1 start, random start 5 (restart 10) the
+  // first D3 start; D3 admits M = 29 (orbits 6k + 3 + 2), not M = 31, where C2, T+1, C3 and D2+1 take turns.
   assert.deepEqual(run(undefined, 31, 8), run(["C2", "T+1", "C3", "D2+1"], 31, 8));
   assert.notDeepEqual(run(undefined, 31, 8), run(["C2", "C3", "D3"], 31, 8));
-  assert.deepEqual(run(undefined, 29, 20), run(["C2", "T+1", "C3", "D2+1", "D3"], 29, 20));
-  assert.notDeepEqual(run(undefined, 29, 20), run(["C2", "T+1", "C3", "D2+1"], 29, 20));
+  assert.deepEqual(run(undefined, 29, 24), run(["C2", "T+1", "D3", "C3", "D2+1", "D3"], 29, 24));
+  assert.notDeepEqual(run(undefined, 29, 24), run(["C2", "T+1", "C3", "D2+1", "D3"], 29, 24));
   assert.throws(() => optimiseCode(3, 12, { groups: ["Q"] }), /group=Q/);
   assert.throws(() => optimiseCode(3, 12, { groups: ["T+0"] }), /group=T\+0/);
   assert.throws(() => optimiseCode(4, 12, { groups: ["C2"] }), /d=3: d=4, groups=C2/);
