@@ -519,9 +519,10 @@ const START_EXPONENTS_3 = [16, 32, 16, 64, 16], START_EXPONENTS = [8, 16, 32, 64
  * Seeds 21–28 came within 0.01° at M = 111, 119, 121 and 125 in 6, 8, 4 and 8 of 8 runs (before: 6, 8, 5, 8).
  * Then D₃ took two turns in six for odd M (where it admits M ≡ 3, 5 mod 6; elsewhere the list is as before): at
  * M = 111, D₃ starts alone reached the best code we know in 8 of 8 runs (seeds 21–28); with two turns in six,
- * 7 of 8, and M = 119 and 125 in 8 and 8 of 8. Over the 27 such M in 51…129 (two seeds) no run ended more than
- * 0.01° short (as before), 4 instead of 5 more than 1e-4°, with a mean shortfall of 9.0e-5° instead of 2.3e-4°
- * (better at M = 101 seed 2 by 0.0078°, worse at 119 by up to 1.4e-4°); M = 5…49 kept their angles.
+ * 7 of 8, and M = 119 and 125 in 8 and 8 of 8 (with four turns in eight: M = 111 in 8 of 8, but M = 119 in 6 of 8,
+ * two runs at 19.3022865°). Over the 27 such M in 51…129 (two seeds) no run ended more than 0.01° short (as
+ * before), 4 instead of 5 more than 1e-4°, with a mean shortfall of 9.0e-5° instead of 2.3e-4° (better at M = 101
+ * seed 2 by 0.0078°, worse at 119 by up to 1.4e-4°); M = 5…49 kept their angles.
  * Seeded: the same seed gives the same code whenever the restart limit or the patience ends the search (and the
  * final stage ends on its own, not on time); a time budget that ends either first makes the result depend on the
  * machine's speed.
