@@ -22,9 +22,8 @@
  * restart limit or the patience (restarts without gain) runs out; the best code is returned. In d = 3 every second
  * random start is symmetric: a union of orbits of a point group (by default C₂, D₂ and T in turn for even M; C₂,
  * T, D₃, C₃, D₂ and D₃ again for odd M, T and D₂ through M + 1 points with one removed; see
- * {@link symmetricStart}); the
- * descent itself is unconstrained. A random start clearly below the best random start of its kind at p = 512,
- * and any restart clearly below the best code at p = 4096, is abandoned there.
+ * {@link symmetricStart}); the descent itself is unconstrained. A random start clearly below the best random start
+ * of its kind at p = 512, and any restart clearly below the best code at p = 4096, is abandoned there.
  *
  * @module
  */
@@ -457,9 +456,10 @@ const isExponent = (p: number) => Number.isInteger(Math.log2(p)) && p >= 8;
  * entry j mod G and exponent (2j + 1) mod 5. With the default lists in d = 3, G is 3 (even M), 4 (odd M ≡ 1 mod
  * 6) or 6 (odd M ≡ 3, 5 mod 6, where D₃ has two entries), so each group meets each exponent. Before D₃ had two
  * entries, G was 5 at those M and each group met one exponent (C₂ p = 32, T+1 64, C₃, D₂+1 and D₃ 16; with the
- * earlier cycle 16, 32, 64, 32, 16: C₂ and T+1 32, C₃ and D₃ 16, D₂+1 64). With that cycle, a schedule that moved the symmetric starts one extra step along the cycle after every lcm(G, 5) of them, so that each
- * group met each exponent, was measured and not kept: over those 27 M in 51…129 (two seeds, one minute, two runs
- * in parallel) it ended more than 1e-4° short of the best known in 4 runs instead of 8 (better at M = 69, 101,
+ * earlier cycle 16, 32, 64, 32, 16: C₂ and T+1 32, C₃ and D₃ 16, D₂+1 64). With that cycle, a schedule that
+ * moved the symmetric starts one extra step along the cycle after every lcm(G, 5) of them, so that each group met
+ * each exponent, was measured and not kept: over those 27 M in 51…129 (two seeds, one minute, two runs in
+ * parallel) it ended more than 1e-4° short of the best known in 4 runs instead of 8 (better at M = 69, 101,
  * 113, 125) but more than 0.01° short in 2 instead of 1 (M = 111 seed 1 at 19.9674°, 0.026°), mean shortfall
  * 9.8e-4° against 6.3e-4°; at M = 111 with seeds 21–28 it came within 0.01° in 5 of 8 runs against 6 of 8.
  */
