@@ -20,10 +20,10 @@
  * Search: random starts alternate with basin hops from the best code so far (all points jiggled, or one point moved
  * to a random place), each started at its own exponent (see {@link optimiseCode}), until the time budget, the
  * restart limit or the patience (restarts without gain) runs out; the best code is returned. In d = 3 every second
- * random start is symmetric: a union of orbits of a point group (by default C₂, D₂ and T in turn for even M; C₂,
- * T, D₃, C₃, D₂ and D₃ again for odd M, T and D₂ through M + 1 points with one removed; see
- * {@link symmetricStart}); the descent itself is unconstrained. A random start clearly below the best random start
- * of its kind at p = 512, and any restart clearly below the best code at p = 4096, is abandoned there.
+ * random start for even M, and two in three for odd M, is symmetric: a union of orbits of a point group (by default
+ * C₂, D₂ and T in turn for even M; C₂, T, D₃, C₃, D₂ and D₃ again for odd M, T and D₂ through M + 1 points with one
+ * removed; see {@link symmetricStart}); the descent itself is unconstrained. A random start clearly below the best
+ * random start of its kind at p = 512, and any restart clearly below the best code at p = 4096, is abandoned there.
  *
  * @module
  */
@@ -52,21 +52,26 @@ export interface CodeOptions {
    */
   timeBudgetMs?: number;
   /**
-   * Point groups of the symmetric random starts (d = 3 only; see {@link symmetricStart}): every second random
-   * start is built from orbits of one of them, in turn, skipping groups with no union of orbits of M points. A
-   * name `G+k` (see {@link startGroup}) builds the start from orbits of G for M + k points and removes k of them.
-   * A name may appear more than once, for more of the turns. Default in d = 3 `["C2", "D2", "T"]` for even M and
-   * `["C2", "T+1", "D3", "C3", "D2+1", "D3"]` for odd M (D₂ and T have orbits of even size only, so they admit no
-   * odd M and take part through M + 1; D₃ admits odd M = 3 or 5 mod 6 and there takes two turns in six), none in
-   * other dimensions; `[]` gives uniform starts only.
+   * Point groups of the symmetric random starts (d = 3 only; see {@link symmetricStart}): every second random start
+   * for even M, and two in three for odd M, is built from orbits of one of them, in turn, skipping groups with no
+   * union of orbits of M points. A name `G+k` (see {@link startGroup}) builds the start from orbits of G for M + k
+   * points and removes k of them. A name may appear more than once, for more of the turns. Default in d = 3
+   * `["C2", "D2", "T"]` for even M and `["C2", "T+1", "D3", "C3", "D2+1", "D3"]` for odd M (D₂ and T have orbits of
+   * even size only, so they admit no odd M and take part through M + 1; D₃ admits odd M = 3 or 5 mod 6 and there
+   * takes two turns in six), none in other dimensions; `[]` gives uniform starts only.
    */
   groups?: string[];
   /**
    * Starting exponents of the random starts, in turn (powers of two ≥ 8; default `[16, 32, 16, 64, 16]` in d = 3,
-   * `[8, 16, 32, 64, 128]` otherwise; see {@link optimiseCode}). With an even number of them, the symmetric starts
-   * (every second random start) meet only every second exponent.
+   * `[8, 16, 32, 64, 128]` otherwise; see {@link optimiseCode}). Uniform and symmetric starts each meet every
+   * exponent when the number of exponents is prime to 2 (even M) or 3 (odd M), the spacing of the uniform starts.
    */
   startExponents?: number[];
+  /**
+   * Random start k is uniform when `uniformEvery` divides k and symmetric otherwise (an integer ≥ 2; default 2
+   * for even M, 3 for odd M; see {@link optimiseCode}). Without groups every random start is uniform.
+   */
+  uniformEvery?: number;
   /** Largest exponent of the smooth stage (default 2¹⁷). */
   pMax?: number;
   /** Called after each restart (`degrees` is NaN for a restart abandoned early, see the module notes). */
@@ -450,18 +455,19 @@ const isExponent = (p: number) => Number.isInteger(Math.log2(p)) && p >= 8;
 
 /**
  * The starting exponents of the random starts, in turn, in d = 3 and in other dimensions (see
- * {@link optimiseCode}). Each cycle has odd length, so the symmetric starts (every second random start) meet
- * every exponent too. Each group meets each exponent only when the number G of entries in the group list (after
- * skipping those that admit no M) is prime to the cycle's length: symmetric start j (random start k = 2j + 1) takes
- * entry j mod G and exponent (2j + 1) mod 5. With the default lists in d = 3, G is 3 (even M), 4 (odd M ≡ 1 mod
- * 6) or 6 (odd M ≡ 3, 5 mod 6, where D₃ has two entries), so each group meets each exponent. Before D₃ had two
- * entries, G was 5 at those M and each group met one exponent (C₂ p = 32, T+1 64, C₃, D₂+1 and D₃ 16; with the
- * earlier cycle 16, 32, 64, 32, 16: C₂ and T+1 32, C₃ and D₃ 16, D₂+1 64). With that cycle, a schedule that
- * moved the symmetric starts one extra step along the cycle after every lcm(G, 5) of them, so that each group met
- * each exponent, was measured and not kept: over those 27 M in 51…129 (two seeds, one minute, two runs in
- * parallel) it ended more than 1e-4° short of the best known in 4 runs instead of 8 (better at M = 69, 101,
- * 113, 125) but more than 0.01° short in 2 instead of 1 (M = 111 seed 1 at 19.9674°, 0.026°), mean shortfall
- * 9.8e-4° against 6.3e-4°; at M = 111 with seeds 21–28 it came within 0.01° in 5 of 8 runs against 6 of 8.
+ * {@link optimiseCode}). Random start k takes entry k mod 5 of the cycle. It is uniform when u divides k (u = 2
+ * for even M, 3 for odd M), and otherwise symmetric start j = k − ⌈k/u⌉, which takes entry j mod G of the group
+ * list (G entries after skipping those that admit no M). As u is prime to 5, the uniform starts meet every
+ * exponent; symmetric starts j and j + (u − 1)G take the same group and are uG random starts apart, so each group
+ * meets each exponent whenever G is prime to 5. With the default lists in d = 3, G is 3 (even M), 4 (odd M ≡ 1
+ * mod 6) or 6 (odd M ≡ 3, 5 mod 6, where D₃ has two entries). Before D₃ had two entries, G was 5 at those M and
+ * each group met one exponent (C₂ p = 32, T+1 64, C₃, D₂+1 and D₃ 16; with the earlier cycle 16, 32, 64, 32, 16:
+ * C₂ and T+1 32, C₃ and D₃ 16, D₂+1 64). With that cycle, a schedule that moved the symmetric starts one extra step
+ * along the cycle after every lcm(G, 5) of them, so that each group met each exponent, was measured and not kept:
+ * over those 27 M in 51…129 (two seeds, one minute, two runs in parallel) it ended more than 1e-4° short of the
+ * best known in 4 runs instead of 8 (better at M = 69, 101, 113, 125) but more than 0.01° short in 2 instead of 1
+ * (M = 111 seed 1 at 19.9674°, 0.026°), mean shortfall 9.8e-4° against 6.3e-4°; at M = 111 with seeds 21–28 it
+ * came within 0.01° in 5 of 8 runs against 6 of 8.
  */
 const START_EXPONENTS_3 = [16, 32, 16, 64, 16], START_EXPONENTS = [8, 16, 32, 64, 128];
 
@@ -480,9 +486,10 @@ const START_EXPONENTS_3 = [16, 32, 16, 64, 16], START_EXPONENTS = [8, 16, 32, 64
  * of M = 51…130 had 1 run of 160 more than 0.01° short, as before, 16 more than 1e-4° short (before 22), and a mean
  * shortfall of 3.7e-4° (before 4.7e-4°). In d = 4 it is worse: the 24-cell was first reached at restarts 82, 0, 6,
  * 42, 36, 286 (seeds 1–6) with 8…128 and 378, 76, 112, 186, 14, 90 with the d = 3 cycle, so other dimensions keep
- * 8…128. Random start k is symmetric when k is odd (the groups in turn). Measured in full starts from p = 32
- * without hops, in d = 3: C₂ starts reached the best code we know at M = 102 in 2 of 40 and at M = 130 in 2 of 40,
- * D₂ starts the best M = 128 code in 2 of 60, uniform starts in none of 200, 220 and 40; at M = 110, T starts ended
+ * 8…128. Random start k is symmetric, the groups in turn, when k is odd (for odd M, since the last change below,
+ * unless 3 divides k). Measured in full starts from p = 32 without hops, in d = 3: C₂ starts reached the best code
+ * we know at M = 102 in 2 of 40 and at M = 130 in 2 of 40, D₂ starts the best M = 128 code in 2 of 60, uniform
+ * starts in none of 200, 220 and 40; at M = 110, T starts ended
  * at a T-invariant code in 60 of 60, from which hops reach the best code we know (C₂, D₂, C₃ and uniform starts
  * mostly ended 0.015° short). In two-seed sweeps of M = 4…130, adding T to C₂ and D₂ gave better codes at M = 106,
  * 112, 120 (+0.059°), 121 and 122 and worse at M = 118 (0.008°); C₃ and D₃ are not defaults for even M (at M = 102
@@ -523,6 +530,20 @@ const START_EXPONENTS_3 = [16, 32, 16, 64, 16], START_EXPONENTS = [8, 16, 32, 64
  * two runs at 19.3022865°). Over the 27 such M in 51…129 (two seeds) no run ended more than 0.01° short (as
  * before), 4 instead of 5 more than 1e-4°, with a mean shortfall of 9.0e-5° instead of 2.3e-4° (better at M = 101
  * seed 2 by 0.0078°, worse at 119 by up to 1.4e-4°); M = 5…49 kept their angles.
+ * Then, for odd M, two random starts in three became symmetric instead of every second one (the odd-M lists have
+ * four or six entries, so each group had one random start in eight or twelve, and uniform starts are the least
+ * productive kind there: at M = 121 none of 1500 reached the best code we know, against 3 of 375 C₂ starts). For
+ * every M, over M = 51…130 (two seeds, one minute, two runs in parallel), it left no run more than 0.01° short of
+ * the best known (before: 1, M = 121 seed 2) but 10 instead of 4 more than 1e-3° short, with a mean shortfall of
+ * 3.4e-4° instead of 1.7e-4°: even M lost (6 runs more than 1e-3° short instead of 1, at M = 82, 96, 112 and 118;
+ * mean 4.4e-4° instead of 3.9e-5°) and odd M gained (mean 2.5e-4° instead of 2.9e-4°), so even M keep every second.
+ * With even M as before, that sweep has no run more than 0.01° short, 15 instead of 16 more than 1e-4°, and a mean
+ * shortfall of 1.4e-4° instead of 1.7e-4°; the worst odd run is M = 115 seed 1, 0.0096° short, at a code where
+ * one-minute runs with seeds 21–28 also end with either schedule (each run within 0.01°; the best code in 4 of 8
+ * runs, before 2). Seeds 21–28 came within 0.01° of the best known at M = 111, 119, 121 and 125 in 8, 8, 6 and 8 of
+ * 8 runs (before: 7, 8, 4, 8), two of them at an M = 125 code 5.6e-6° above any earlier run (18.8450000°). M = 4…50
+ * kept their angles (both seeds). `uniformEvery: 2` gives the previous search bit for bit; the earlier odd-M
+ * schedules named above need it too.
  * Seeded: the same seed gives the same code whenever the restart limit or the patience ends the search (and the
  * final stage ends on its own, not on time); a time budget that ends either first makes the result depend on the
  * machine's speed.
@@ -577,6 +598,13 @@ export function optimiseCode(d: number, m: number, options: CodeOptions = {}): C
     );
   }
   const groups = names.map(startGroup).filter((g) => admits(g.group, m + g.vacancies));
+  // Random start k is uniform when uniformEvery divides k, symmetric otherwise (see START_EXPONENTS_3).
+  const uniformEvery = options.uniformEvery ?? (m % 2 === 1 ? 3 : 2);
+  if (!Number.isInteger(uniformEvery) || uniformEvery < 2) {
+    throw new RangeError(
+      `Cannot optimise a code: uniformEvery must be an integer ≥ 2: uniformEvery=${uniformEvery}`,
+    );
+  }
   const prng = createPrng(options.seed ?? 1), f_p = new Surrogate(m, d);
   const reach = (2 * Math.log((m * (m - 1)) / 2)) / pMax;
   const start = performance.now();
@@ -592,7 +620,9 @@ export function optimiseCode(d: number, m: number, options: CodeOptions = {}): C
     // The schedule of random starts and hops (see above).
     const hop: boolean = best !== null && r % 2 === 1;
     const k = r >> 1,
-      group = !hop && groups.length > 0 && k % 2 === 1 ? groups[(k >> 1) % groups.length] : null;
+      group = !hop && groups.length > 0 && k % uniformEvery !== 0
+        ? groups[(k - Math.ceil(k / uniformEvery)) % groups.length]
+        : null;
     const kind = group?.name ?? "uniform";
     const x: Float64Array = !hop
       ? group

@@ -201,6 +201,7 @@ Deno.test("hop code returns the icosahedron's angle; code-bounds and separation-
     ["code", "--dim", "3", "--points", "12", "--start-exponents", "16,30"],
     /startExponents=\[16, 30\]/,
   );
+  await assertFails(["code", "--dim", "3", "--points", "12", "--uniform-every", "1"], /uniformEvery=1/);
   await assertFails(["code-bounds", "--dim", "3", "--angle-deg", "0"], /--angle-deg=0/);
   await assertFails(["separation-bounds", "--dim", "1", "--points", "5"], /d=1/);
 });

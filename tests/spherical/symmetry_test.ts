@@ -111,9 +111,9 @@ Deno.test("symmetric starts: invariant unit codes of M points, seeded, and the P
 Deno.test("the optimiser's symmetric starts: named groups in d = 3 only, clear errors otherwise", () => {
   // A group that admits no M-point code is skipped (I at M = 13: orbits of 12, 20, 30, 60), so the run is the
   // uniform one; C2 admits it (a pole and six pairs), and its starts change the run.
-  const run = (groups: string[] | undefined, m = 13, restarts = 8) => {
+  const run = (groups: string[] | undefined, m = 13, restarts = 8, uniformEvery?: number) => {
     const seen: number[] = [];
-    optimiseCode(3, m, { restarts, groups, onProgress: ({ degrees }) => seen.push(degrees) });
+    optimiseCode(3, m, { restarts, groups, uniformEvery, onProgress: ({ degrees }) => seen.push(degrees) });
     return seen;
   };
   assert.deepEqual(run(["I"]), run([]));
@@ -123,12 +123,23 @@ Deno.test("the optimiser's symmetric starts: named groups in d = 3 only, clear e
   assert.deepEqual(run(undefined, 16, 12), run(["C2", "D2", "T"], 16, 12));
   assert.notDeepEqual(run(undefined, 16, 12), run(["C2", "D2"], 16, 12));
   // For odd M, where D2 and T admit no code, it is C2, T+1, D3, C3, D2+1 and D3 in turn ("+1": orbits of M + 1
-  // points, one removed): random start 3 (restart 6) is the first T+1 start, random start 5 (restart 10) the
-  // first D3 start; D3 admits M = 29 (orbits 6k + 3 + 2), not M = 31, where C2, T+1, C3 and D2+1 take turns.
+  // points, one removed), in two random starts of three: random start 2 (restart 4) is the first T+1 start, random
+  // start 4 (restart 8) the first D3 start; D3 admits M = 29 (orbits 6k + 3 + 2), not M = 31, where C2, T+1, C3
+  // and D2+1 take turns.
   assert.deepEqual(run(undefined, 31, 8), run(["C2", "T+1", "C3", "D2+1"], 31, 8));
   assert.notDeepEqual(run(undefined, 31, 8), run(["C2", "C3", "D3"], 31, 8));
   assert.deepEqual(run(undefined, 29, 24), run(["C2", "T+1", "D3", "C3", "D2+1", "D3"], 29, 24));
   assert.notDeepEqual(run(undefined, 29, 24), run(["C2", "T+1", "C3", "D2+1", "D3"], 29, 24));
+  // Random starts 0, 1, 2 (restarts 0, 2, 4): for even M the second group's first turn is random start 3, so a run
+  // of six restarts ignores it; for odd M it is random start 2 (C3 admits M = 13: orbits 3k + 1 + 1).
+  assert.deepEqual(run(["C2", "D2"], 14, 6), run(["C2"], 14, 6));
+  assert.notDeepEqual(run(["C2", "C3"], 13, 6), run(["C2"], 13, 6));
+  // uniformEvery sets that spacing: 3 is the default for odd M, 2 (the schedule before) for even M.
+  assert.deepEqual(run(undefined, 13, 12, 3), run(undefined, 13, 12));
+  assert.notDeepEqual(run(undefined, 13, 12, 2), run(undefined, 13, 12));
+  assert.deepEqual(run(undefined, 14, 12, 2), run(undefined, 14, 12));
+  assert.notDeepEqual(run(undefined, 14, 12, 3), run(undefined, 14, 12));
+  assert.throws(() => optimiseCode(3, 13, { uniformEvery: 1.5 }), /uniformEvery=1.5/);
   assert.throws(() => optimiseCode(3, 12, { groups: ["Q"] }), /group=Q/);
   assert.throws(() => optimiseCode(3, 12, { groups: ["T+0"] }), /group=T\+0/);
   assert.throws(() => optimiseCode(4, 12, { groups: ["C2"] }), /d=3: d=4, groups=C2/);
