@@ -454,20 +454,20 @@ const SEARCH_SHARE = 0.95;
 const isExponent = (p: number) => Number.isInteger(Math.log2(p)) && p >= 8;
 
 /**
- * The starting exponents of the random starts, in turn, in d = 3 and in other dimensions (see
- * {@link optimiseCode}). Random start k takes entry k mod 5 of the cycle. It is uniform when u divides k (u = 2
- * for even M, 3 for odd M), and otherwise symmetric start j = k − ⌈k/u⌉, which takes entry j mod G of the group
- * list (G entries after skipping those that admit no M). As u is prime to 5, the uniform starts meet every
- * exponent; symmetric starts j and j + (u − 1)G take the same group and are uG random starts apart, so each group
- * meets each exponent whenever G is prime to 5. With the default lists in d = 3, G is 3 (even M), 4 (odd M ≡ 1
- * mod 6) or 6 (odd M ≡ 3, 5 mod 6, where D₃ has two entries). Before D₃ had two entries, G was 5 at those M and
- * each group met one exponent (C₂ p = 32, T+1 64, C₃, D₂+1 and D₃ 16; with the earlier cycle 16, 32, 64, 32, 16:
- * C₂ and T+1 32, C₃ and D₃ 16, D₂+1 64). With that cycle, a schedule that moved the symmetric starts one extra step
- * along the cycle after every lcm(G, 5) of them, so that each group met each exponent, was measured and not kept:
- * over those 27 M in 51…129 (two seeds, one minute, two runs in parallel) it ended more than 1e-4° short of the
- * best known in 4 runs instead of 8 (better at M = 69, 101, 113, 125) but more than 0.01° short in 2 instead of 1
- * (M = 111 seed 1 at 19.9674°, 0.026°), mean shortfall 9.8e-4° against 6.3e-4°; at M = 111 with seeds 21–28 it
- * came within 0.01° in 5 of 8 runs against 6 of 8.
+ * The starting exponents of the random starts, in turn, in d = 3 and in other dimensions (see {@link optimiseCode}).
+ * Random start k takes entry k mod 5 of the cycle. It is uniform when u divides k (option `uniformEvery`; by default
+ * u = 2 for even M, 3 for odd M), and otherwise symmetric start j = k − ⌈k/u⌉, which takes entry j mod G of the
+ * group list (G entries after skipping those that admit no M). When u is prime to 5 (as by default), the uniform
+ * starts meet every exponent; symmetric starts j and j + (u − 1)G take the same group and are uG random starts
+ * apart, so each group meets each exponent whenever G is prime to 5 too. With the default lists in d = 3, G is 3
+ * (even M), 4 (odd M ≡ 1 mod 6) or 6 (odd M ≡ 3, 5 mod 6, where D₃ has two entries). Before D₃ had two entries, G
+ * was 5 at those M and each group met one exponent (C₂ p = 32, T+1 64, C₃, D₂+1 and D₃ 16; with the earlier cycle
+ * 16, 32, 64, 32, 16: C₂ and T+1 32, C₃ and D₃ 16, D₂+1 64). With that cycle, a schedule that moved the symmetric
+ * starts one extra step along the cycle after every lcm(G, 5) of them, so that each group met each exponent, was
+ * measured and not kept: over those 27 M in 51…129 (two seeds, one minute, two runs in parallel) it ended more than
+ * 1e-4° short of the best known in 4 runs instead of 8 (better at M = 69, 101, 113, 125) but more than 0.01° short
+ * in 2 instead of 1 (M = 111 seed 1 at 19.9674°, 0.026°), mean shortfall 9.8e-4° against 6.3e-4°; at M = 111 with
+ * seeds 21–28 it came within 0.01° in 5 of 8 runs against 6 of 8.
  */
 const START_EXPONENTS_3 = [16, 32, 16, 64, 16], START_EXPONENTS = [8, 16, 32, 64, 128];
 
