@@ -567,7 +567,9 @@ export function optimiseCode(d: number, m: number, options: CodeOptions = {}): C
   const restarts = options.restarts ?? 5000,
     patience = options.patience ?? 1000,
     budget = options.timeBudgetMs ?? 60_000,
-    pMax = options.pMax ?? 2 ** 17;
+    pMax = options.pMax ?? 2 ** 17,
+    // Random start k is uniform when uniformEvery divides k, symmetric otherwise (see START_EXPONENTS_3).
+    uniformEvery = options.uniformEvery ?? (m % 2 === 1 ? 3 : 2);
   if (!Number.isInteger(restarts) || restarts < 1) {
     throw new RangeError(`Cannot optimise a code: restarts must be a positive integer: restarts=${restarts}`);
   }
@@ -579,6 +581,11 @@ export function optimiseCode(d: number, m: number, options: CodeOptions = {}): C
   }
   if (!isExponent(pMax)) {
     throw new RangeError(`Cannot optimise a code: pMax must be a power of two ≥ 8: pMax=${pMax}`);
+  }
+  if (!Number.isInteger(uniformEvery) || uniformEvery < 2) {
+    throw new RangeError(
+      `Cannot optimise a code: uniformEvery must be an integer ≥ 2: uniformEvery=${uniformEvery}`,
+    );
   }
   const starts = options.startExponents ?? (d === 3 ? START_EXPONENTS_3 : START_EXPONENTS);
   if (!Array.isArray(starts) || starts.length === 0 || !starts.every(isExponent)) {
@@ -598,13 +605,6 @@ export function optimiseCode(d: number, m: number, options: CodeOptions = {}): C
     );
   }
   const groups = names.map(startGroup).filter((g) => admits(g.group, m + g.vacancies));
-  // Random start k is uniform when uniformEvery divides k, symmetric otherwise (see START_EXPONENTS_3).
-  const uniformEvery = options.uniformEvery ?? (m % 2 === 1 ? 3 : 2);
-  if (!Number.isInteger(uniformEvery) || uniformEvery < 2) {
-    throw new RangeError(
-      `Cannot optimise a code: uniformEvery must be an integer ≥ 2: uniformEvery=${uniformEvery}`,
-    );
-  }
   const prng = createPrng(options.seed ?? 1), f_p = new Surrogate(m, d);
   const reach = (2 * Math.log((m * (m - 1)) / 2)) / pMax;
   const start = performance.now();
