@@ -17,18 +17,7 @@ export * from "./maps/mod.ts";
 export * from "./hopfield/mod.ts";
 export * from "./theory/mod.ts";
 export * from "./data/mod.ts";
-export * from "./experiments/mod.ts";
-export { compose, type Figure, figuresDir, panel, Plot, saveFigure, show, THEME } from "./plot/mod.ts";
-export {
-  type Backend,
-  type BackendName,
-  BACKENDS,
-  blasBackend,
-  cpuBackend,
-  type DenseMatrix,
-  selectBackend,
-  webgpuBackend,
-} from "./backend/mod.ts";
-export { retrieveOn, type RetrieveOnOptions } from "./backend/retrieve.ts";
-export { BENCH_SIZES, runBench } from "./backend/bench.ts";
+export * from "./backend/mod.ts";
 export * from "./spherical/mod.ts";
+export * from "./plot/mod.ts";
+export * from "./experiments/mod.ts";

@@ -4,10 +4,13 @@
  *
  * @module
  */
+import type { DenseMatrix } from "../linalg/matrix.ts";
 import { createPrng } from "../linalg/prng.ts";
-import { type BackendName, cpuBackend, type DenseMatrix, selectBackend } from "./mod.ts";
+import { mapSpec } from "../maps/spec.ts";
+import { cpuBackend } from "./cpu.ts";
+import type { Backend } from "./types.ts";
 
-/** Benchmark sizes. */
+/** Benchmark sizes: d (pattern dimension), m (stored patterns), b (queries). */
 export const BENCH_SIZES = {
   S0: { d: 64, m: 256, b: 256 },
   S1: { d: 784, m: 60000, b: 256 },
@@ -16,9 +19,13 @@ export const BENCH_SIZES = {
 
 /** What `bench` prints. */
 export interface BenchResult {
+  /** `name-precision` of the backend timed. */
   backend: string;
+  /** The size's name. */
   size: string;
+  /** Median wall time of one step, ms. */
   median_ms: number;
+  /** 4·B·M·d / median time. */
   gflops: number;
   /** Largest |out − out_cpu| / max |out_cpu| over the first 8 queries (Float64 reference). */
   max_rel_err: number;
@@ -40,7 +47,8 @@ const WARM_UP_MS = 300;
  * against `cpu`. The warm-up matters at S0: a 0.5–0.8 ms step takes 1–6 ms for its first 15–25 calls.
  */
 export async function runBench(
-  options: { size: keyof typeof BENCH_SIZES; backend?: BackendName; repeat?: number },
+  backend: Backend,
+  options: { size: keyof typeof BENCH_SIZES; repeat?: number },
 ): Promise<BenchResult> {
   const dims = BENCH_SIZES[options.size];
   if (!dims) throw new RangeError(`Cannot bench: size must be S0, S1 or S2: size=${options.size}`);
@@ -48,18 +56,17 @@ export async function runBench(
   if (!Number.isInteger(repeat) || repeat < 1) {
     throw new RangeError(`Cannot bench: repeat must be a positive integer: repeat=${repeat}`);
   }
-  const backend = await selectBackend(options.backend);
   const X = randomMatrix(dims.m, dims.d, 1, backend.precision);
   const Q = randomMatrix(dims.b, dims.d, 2, backend.precision);
-  const beta = 1, output = { probabilities: false };
-  const out = await backend.step(X, Q, { beta }, output);
+  const spec = mapSpec({ beta: 1 }), output = { probabilities: false };
+  const out = await backend.step(X, Q, spec, output);
   for (const start = performance.now(); performance.now() - start < WARM_UP_MS;) {
-    await backend.step(X, Q, { beta }, output);
+    await backend.step(X, Q, spec, output);
   }
   const times: number[] = [];
   for (let r = 0; r < repeat; r++) {
     const t = performance.now();
-    await backend.step(X, Q, { beta }, output);
+    await backend.step(X, Q, spec, output);
     times.push(performance.now() - t);
   }
   times.sort((a, b) => a - b);
@@ -69,9 +76,7 @@ export async function runBench(
     data: Q.data.subarray(0, check * dims.d),
     rows: check,
     cols: dims.d,
-  }, {
-    beta,
-  });
+  }, spec);
   let maxRef = 0, maxErr = 0;
   for (let k = 0; k < ref.states.data.length; k++) {
     maxRef = Math.max(maxRef, Math.abs(ref.states.data[k]));

@@ -1,10 +1,11 @@
 /**
- * The `blas` backend: the system CBLAS (`cblas_sgemm` / `cblas_dgemm`) through `Deno.dlopen`.
+ * The system CBLAS (`cblas_sgemm` / `cblas_dgemm`) through `Deno.dlopen`, for the `blas` backend.
  * The library is `HOPFIELD_BLAS` if set, else the first of `libopenblas.so.0`, `libblas.so.3`,
  * Accelerate (macOS) and MKL that loads. OpenBLAS's thread count is set to the core count.
  *
  * @module
  */
+import type { FloatArray } from "../linalg/matrix.ts";
 
 const CBLAS_ROW_MAJOR = 101, CBLAS_NO_TRANS = 111, CBLAS_TRANS = 112;
 
@@ -40,9 +41,6 @@ const CANDIDATES = [
   "/System/Library/Frameworks/Accelerate.framework/Accelerate",
   "libmkl_rt.so",
 ];
-
-/** A float array BLAS can work on. */
-export type FloatArray = Float32Array | Float64Array;
 
 /** A loaded CBLAS library. */
 export interface Blas {

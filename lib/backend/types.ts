@@ -3,16 +3,15 @@
  *
  * @module
  */
-import type { Matrix } from "../linalg/matrix.ts";
-import type { MapOptions } from "../maps/mod.ts";
-import type { FloatArray } from "./blas.ts";
+import type { DenseMatrix, Matrix } from "../linalg/matrix.ts";
+import type { MapSpec } from "../maps/spec.ts";
 
-/** A row-major matrix in either float precision (e.g. an f32 pattern matrix that never exists in f64). */
-export interface DenseMatrix {
-  rows: number;
-  cols: number;
-  data: FloatArray;
-}
+export type { DenseMatrix, FloatArray } from "../linalg/matrix.ts";
+
+/** Backend names accepted by `selectBackend()`: `auto` resolves to one of the other three. */
+export const BACKENDS = ["auto", "cpu", "blas", "webgpu"] as const;
+/** A backend name. */
+export type BackendName = typeof BACKENDS[number];
 
 /** What a step must return besides the states. */
 export interface StepOutput {
@@ -31,29 +30,32 @@ export interface StepResult {
   probabilities?: Matrix;
 }
 
-/** Retrieval on a batch of queries, and where it ran. Shapes: patterns N × d, queries (states) B × d. */
+/**
+ * Retrieval on a batch of queries, and where it ran. Shapes: patterns N × d, queries (states) B × d. Every
+ * method takes a `MapSpec` made once by `mapSpec()` at the API edge; a backend does not check it again.
+ */
 export interface Backend {
   /** `cpu`, `blas` or `webgpu`. */
-  name: "cpu" | "blas" | "webgpu";
+  readonly name: "cpu" | "blas" | "webgpu";
   /** Float precision of the arithmetic. */
-  precision: "f64" | "f32";
+  readonly precision: "f64" | "f32";
   /** Where it runs, for the notebooks' "backend used" line (library path, adapter name). */
-  description: string;
+  readonly description: string;
   /** One update for every query: `P = map(β Q Xᵀ)` (B × N) and `out = P X` (B × d). */
-  step(
-    patterns: DenseMatrix,
-    queries: DenseMatrix,
-    options: MapOptions,
-    output?: StepOutput,
-  ): Promise<StepResult>;
+  step(patterns: DenseMatrix, queries: DenseMatrix, spec: MapSpec, output?: StepOutput): Promise<StepResult>;
   /** `steps` updates from every query (on `webgpu` without a readback between steps). */
   iterate(
     patterns: DenseMatrix,
     queries: DenseMatrix,
-    options: MapOptions,
+    spec: MapSpec,
     steps: number,
     output?: StepOutput,
   ): Promise<StepResult>;
-  /** Softmax energies (Ramsauer et al. 2020, Eq. 2) of every row of `states` (a grid of G states, G × d). */
-  energies(patterns: DenseMatrix, states: DenseMatrix, options: { beta: number }): Promise<Float64Array>;
+  /**
+   * The energies (Ramsauer et al. 2020, Eq. 2, or the Fenchel–Young energy of a sparse map) of every row of
+   * `states` (G × d): on the device for softmax on `webgpu`, otherwise on the host in Float64.
+   */
+  energies(patterns: DenseMatrix, states: DenseMatrix, spec: MapSpec): Promise<Float64Array>;
+  /** The scores `S = Q·Xᵀ` (B × N) of every query against every pattern. */
+  scores(patterns: DenseMatrix, queries: DenseMatrix): Promise<Matrix>;
 }

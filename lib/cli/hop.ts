@@ -5,8 +5,9 @@
  * @module
  */
 import { BENCH_SIZES, runBench } from "../backend/bench.ts";
-import { backendLabel, type BackendName, BACKENDS } from "../backend/mod.ts";
 import { retrieveOn } from "../backend/retrieve.ts";
+import { backendLabel, backendName, selectBackend } from "../backend/select.ts";
+import type { Backend, BackendName } from "../backend/types.ts";
 import { fromRows, type Matrix, toRows } from "../linalg/matrix.ts";
 import { MAP_KINDS, type MapKind, separate } from "../maps/mod.ts";
 import { storageBound } from "../theory/capacity.ts";
@@ -81,17 +82,13 @@ function mapKind(flags: Flags, name: string): MapKind {
 }
 
 /**
- * `--backend`, else `HOPFIELD_BACKEND`, else `fallback`, checked against the known names. `retrieve` falls back
- * to `cpu` (its inputs are small JSON files and the Float64 reference is exact); `bench` to `auto`.
+ * The backend of `--backend`, else `HOPFIELD_BACKEND`, else `fallback`: `retrieve` falls back to `cpu` (its
+ * inputs are small JSON files and the Float64 reference is exact), the others to `auto`.
  */
-function backendFlag(f: Flags, command: string, fallback: BackendName): BackendName {
-  const backend = f.string("backend", Deno.env.get("HOPFIELD_BACKEND") ?? fallback);
-  if (!(BACKENDS as readonly string[]).includes(backend)) {
-    throw new RangeError(
-      `Cannot run ${command}: --backend must be one of ${BACKENDS.join(", ")}: --backend=${backend}`,
-    );
-  }
-  return backend as BackendName;
+function backendFlag(f: Flags, fallback: BackendName): Promise<Backend> {
+  return selectBackend(
+    backendName(f.has("backend") ? f.string("backend") : undefined, { fallback, source: "--backend" }),
+  );
 }
 
 /** The commands, by name. */
@@ -103,7 +100,7 @@ export const COMMANDS: Record<string, Command> = {
       const patterns = readRows(f.string("patterns"), "patterns");
       const queries = readRows(f.string("queries"), "queries");
       const r = await retrieveOn(patterns, queries, {
-        backend: backendFlag(f, "retrieve", "cpu"),
+        backend: await backendFlag(f, "cpu"),
         beta: f.number("beta"),
         maxSteps: f.integer("max-steps", 100),
         eps: f.number("eps", 1e-8),
@@ -136,14 +133,13 @@ export const COMMANDS: Record<string, Command> = {
     summary:
       "time one retrieval step P = softmax(βQXᵀ), out = PX: {backend, size, median_ms, gflops, max_rel_err}",
     flags: ["size", "backend", "repeat"],
-    run(f) {
+    async run(f) {
       const size = f.string("size", "S0");
       if (!(size in BENCH_SIZES)) {
         throw new RangeError(`Cannot run bench: --size must be S0, S1 or S2: --size=${size}`);
       }
-      return runBench({
+      return runBench(await backendFlag(f, "auto"), {
         size: size as keyof typeof BENCH_SIZES,
-        backend: backendFlag(f, "bench", "auto"),
         repeat: f.integer("repeat", 5),
       });
     },
@@ -180,7 +176,7 @@ export const COMMANDS: Record<string, Command> = {
         seed: f.integer("seed", 1),
         beta: f.has("beta") ? f.number("beta") : undefined,
         K: f.has("K") ? f.number("K") : undefined,
-        backend: backendFlag(f, "capacity", "auto"),
+        backend: await backendFlag(f, "auto"),
       });
       const r = await capacitySearch(protocol, { nMax: f.integer("n-max", 65536) });
       return { model, d, ...r };

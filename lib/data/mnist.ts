@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { type Matrix, matrix } from "../linalg/matrix.ts";
+import { columnMeans, type Matrix, matrix, unitRows } from "../linalg/matrix.ts";
 
 /** A slice of MNIST. */
 export interface MnistSet {
@@ -118,4 +118,30 @@ export function loadMnist(
   const src = img.values.subarray(offset * 784, (offset + count) * 784);
   for (let k = 0; k < src.length; k++) images.data[k] = src[k] / 255;
   return { images, labels: lab.values.slice(offset, offset + count), height: 28, width: 28 };
+}
+
+/** How MNIST digits are normalised before storing. */
+export const MNIST_NORMALISATIONS = ["unit norm", "unit norm, then centred"] as const;
+/** A normalisation name. */
+export type MnistNormalisation = typeof MNIST_NORMALISATIONS[number];
+
+/**
+ * The first `n` training digits, each scaled to unit norm, and for `"unit norm, then centred"` then shifted so
+ * that their mean is exactly 0 (centring last keeps the global state at ξ = 0). Shape n × 784.
+ *
+ * @example
+ * ```ts
+ * import { mnistPatterns } from "./mnist.ts";
+ * import assert from "node:assert/strict";
+ * const X = mnistPatterns(3, "unit norm");
+ * assert.ok(Math.abs(Math.hypot(...X.data.subarray(0, 784)) - 1) < 1e-12);
+ * ```
+ */
+export function mnistPatterns(n: number, normalisation: MnistNormalisation): Matrix {
+  const out = unitRows(loadMnist({ split: "train", count: n }).images), d = out.cols;
+  if (normalisation === "unit norm, then centred") {
+    const mean = columnMeans(out);
+    for (let k = 0; k < out.data.length; k++) out.data[k] -= mean[k % d];
+  }
+  return out;
 }

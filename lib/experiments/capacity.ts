@@ -9,7 +9,7 @@
  * @module
  */
 import { retrieveOn } from "../backend/retrieve.ts";
-import type { BackendName } from "../backend/mod.ts";
+import type { Backend } from "../backend/types.ts";
 import { loadMnist } from "../data/mnist.ts";
 import { bipolar, hadamardRows, sphere } from "../data/synthetic.ts";
 import { flipSigns, gaussianNoise, maskRandom } from "../data/corrupt.ts";
@@ -60,8 +60,8 @@ export interface CapacityProtocol {
   /** Update cap: sweeps (classical, dense) or steps (modern); default 100. */
   maxSteps?: number;
   seed: number;
-  /** Backend of the modern network's retrievals. */
-  backend?: BackendName;
+  /** Backend of the modern network's retrievals (required for it; chosen once by `selectBackend()`). */
+  backend?: Backend;
 }
 
 const BIPOLAR: PatternDistribution[] = ["bipolar", "mnist", "hadamard"];
@@ -86,6 +86,9 @@ function checkProtocol(p: CapacityProtocol): void {
     throw new RangeError(
       `Cannot ${action}: criterion ${p.criterion.kind} needs ±1 patterns: distribution=${p.distribution}`,
     );
+  }
+  if (p.model.kind === "modern" && !p.backend) {
+    throw new TypeError(`Cannot ${action}: the modern network needs a backend (from selectBackend())`);
   }
   if (p.distribution === "mnist" && p.d !== 784) {
     throw new RangeError(`Cannot ${action}: MNIST patterns have d = 784: d=${p.d}`);
@@ -188,7 +191,7 @@ export async function retrievalRate(protocol: CapacityProtocol, n: number): Prom
         maxSteps,
         eps: 1e-9,
         trajectory: false,
-        backend: protocol.backend,
+        backend: protocol.backend!,
       });
       for (let q = 0; q < perTrial; q++) {
         if (retrieved(protocol.criterion, row(r.states, q), row(targets, q))) ok++;

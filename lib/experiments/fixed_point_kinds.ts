@@ -7,8 +7,9 @@
 import { loadMnist } from "../data/mnist.ts";
 import { classifyFixedPoint, type FixedPointKind, sizeAbove, sizeForMass } from "../hopfield/fixed_points.ts";
 import { retrieveOn } from "../backend/retrieve.ts";
-import { backendLabel, type BackendName } from "../backend/mod.ts";
-import { type Matrix, norm, row } from "../linalg/matrix.ts";
+import { backendLabel } from "../backend/select.ts";
+import type { Backend } from "../backend/types.ts";
+import { row, unitRows } from "../linalg/matrix.ts";
 import { compose, type Figure, panel, Plot, THEME } from "../plot/mod.ts";
 import { progress } from "./scale.ts";
 
@@ -20,8 +21,8 @@ export interface FixedPointParams {
   queries: number;
   betas: number[];
   maxSteps: number;
-  /** Backend for the retrievals (default: `HOPFIELD_BACKEND`, else `auto`). */
-  backend?: BackendName;
+  /** Backend of the retrievals (from `selectBackend()`). */
+  backend: Backend;
 }
 
 /** Fractions of each kind per β and size measure. */
@@ -37,23 +38,12 @@ export interface FixedPointData {
 const MEASURES = ["entries > 0.01", "fewest entries with 90% mass"] as const;
 const KINDS: FixedPointKind[] = ["single", "metastable", "global"];
 
-/** Scales each row to unit norm. */
-export function unitRows(m: Matrix): Matrix {
-  const out = { data: m.data.slice(), rows: m.rows, cols: m.cols };
-  for (let i = 0; i < m.rows; i++) {
-    const r = row(out, i), s = norm(r);
-    if (s > 0) { for (let k = 0; k < r.length; k++) r[k] /= s; }
-  }
-  return out;
-}
-
 /** Stores N unit-norm training digits, retrieves from test digits, and classifies each final state. */
 export async function runFixedPointKinds(params: FixedPointParams): Promise<FixedPointData> {
   const log = progress("fixed_point_kinds");
   const X = unitRows(loadMnist({ split: "train", count: params.n }).images);
   const Q = unitRows(loadMnist({ split: "test", count: params.queries }).images);
   const rows: FixedPointData["rows"] = [], converged: FixedPointData["converged"] = [];
-  let backend = "";
   for (const beta of params.betas) {
     const r = await retrieveOn(X, Q, {
       beta,
@@ -74,10 +64,9 @@ export async function runFixedPointKinds(params: FixedPointParams): Promise<Fixe
       }
     });
     converged.push({ beta, fraction: r.converged.filter(Boolean).length / Q.rows });
-    backend = backendLabel(r.backend);
     log(`β = ${beta}: done`);
   }
-  return { n: params.n, rows, converged, backend };
+  return { n: params.n, rows, converged, backend: backendLabel(params.backend) };
 }
 
 /** One panel per size measure: fraction of single / metastable / global fixed points against β. */

@@ -6,8 +6,10 @@
  */
 import { gaussianNoise, maskHalf } from "../data/corrupt.ts";
 import { loadMnist } from "../data/mnist.ts";
+import { nearestRows } from "../backend/nearest.ts";
 import { retrieveOn } from "../backend/retrieve.ts";
-import { backendLabel, type BackendName } from "../backend/mod.ts";
+import { backendLabel } from "../backend/select.ts";
+import type { Backend } from "../backend/types.ts";
 import { distance, type Matrix, row, selectRows } from "../linalg/matrix.ts";
 import { createPrng, sampleIndices } from "../linalg/prng.ts";
 import { compose, type Figure, greyPngUrl, panel, Plot, THEME } from "../plot/mod.ts";
@@ -27,8 +29,9 @@ export interface MnistRetrievalParams {
   sigma: number;
   /** Maximum updates per query. */
   maxSteps: number;
-  /** Backend for the retrievals (default: `HOPFIELD_BACKEND`, else `auto`). */
-  backend?: BackendName;
+  /** Backend of the retrievals and of the nearest-digit scoring (from `selectBackend()`). */
+  backend: Backend;
+  /** The seed of the query choice and the noise. */
   seed: number;
 }
 
@@ -58,15 +61,6 @@ export function bipolarPixels(images: Matrix): Matrix {
   return { data: images.data.map((v) => 2 * v - 1), rows: images.rows, cols: images.cols };
 }
 
-function nearestRow(patterns: Matrix, v: ArrayLike<number>): number {
-  let best = -1, bestD = Infinity;
-  for (let i = 0; i < patterns.rows; i++) {
-    const d = distance(row(patterns, i), v);
-    if (d < bestD) [best, bestD] = [i, d];
-  }
-  return best;
-}
-
 /** Stores N digits, corrupts some of them, and retrieves at each β. */
 export async function runMnistRetrieval(params: MnistRetrievalParams): Promise<MnistRetrievalData> {
   const log = progress("mnist_retrieval");
@@ -82,7 +76,6 @@ export async function runMnistRetrieval(params: MnistRetrievalParams): Promise<M
     },
   ];
   const corruptions: CorruptionResult[] = [];
-  let backend = "";
   for (const { name, queries } of corrupted) {
     const retrieved: number[][][] = [];
     const rates: CorruptionResult["rates"] = [];
@@ -93,10 +86,11 @@ export async function runMnistRetrieval(params: MnistRetrievalParams): Promise<M
         trajectory: false,
         backend: params.backend,
       });
+      const nearest = await nearestRows(params.backend, images, r.states);
       let correct = 0, error = 0;
       for (let q = 0; q < queries.rows; q++) {
         const s = row(r.states, q);
-        if (nearestRow(images, s) === picked[q]) correct++;
+        if (nearest[q] === picked[q]) correct++;
         const t = row(targets, q);
         error += distance(s, t) / Math.hypot(...t);
       }
@@ -104,12 +98,11 @@ export async function runMnistRetrieval(params: MnistRetrievalParams): Promise<M
       log(`${name}, β = ${beta}: ${correct}/${queries.rows} retrieved`);
       const steps = r.steps.reduce((a, b) => a + b, 0) / r.steps.length;
       rates.push({ beta, correct: correct / queries.rows, error: error / queries.rows, steps });
-      backend = backendLabel(r.backend);
     }
     const ex = (m: Matrix) => Array.from({ length: params.examples }, (_, e) => Array.from(row(m, e)));
     corruptions.push({ name, queries: ex(queries), retrieved, targets: ex(targets), rates });
   }
-  return { n: params.n, corruptions, backend };
+  return { n: params.n, corruptions, backend: backendLabel(params.backend) };
 }
 
 function imageGrid(c: CorruptionResult, betas: number[]): ReturnType<typeof panel> {

@@ -21,9 +21,9 @@ import {
 } from "../spherical/bounds.ts";
 import { optimiseCode } from "../spherical/optimise.ts";
 import { progress } from "./scale.ts";
+import { round } from "./round.ts";
 
 const DEG = 180 / Math.PI;
-const round = (x: number, digits = 8) => Number(x.toPrecision(digits));
 
 /** Parameters of the Tammes sweep. */
 export interface TammesParams {
@@ -77,8 +77,8 @@ export function runTammes(params: TammesParams): TammesData {
       deltaMin: round(code.deltaMin, 10),
       fejesToth: params.d === 3 && m >= 3 ? round(fejesToth(m) * DEG, 10) : null,
       levenshtein: round(levenshteinAngle(params.d, m) * DEG, 10),
-      sepLower: round(sep.lower),
-      sepUpper: round(sep.upper),
+      sepLower: round(sep.lower, 8),
+      sepUpper: round(sep.upper, 8),
       imbalance: round(code.imbalance, 2),
       ms: Math.round(performance.now() - t),
     });
@@ -167,10 +167,10 @@ export function runCodeSizeBounds(params: { dims: number[]; anglesDeg: number[] 
     const t = angle / DEG;
     for (const d of params.dims) {
       rows.push(
-        { d, angle, bound: "CSW lower", value: round(cswLower(d, t)) },
-        { d, angle, bound: "cap packing", value: round(capPackingUpper(d, t)) },
-        { d, angle, bound: "Rankin", value: round(rankinUpper(d, t)) },
-        { d, angle, bound: "Levenshtein", value: round(levenshtein(d, Math.cos(t))) },
+        { d, angle, bound: "CSW lower", value: round(cswLower(d, t), 8) },
+        { d, angle, bound: "cap packing", value: round(capPackingUpper(d, t), 8) },
+        { d, angle, bound: "Rankin", value: round(rankinUpper(d, t), 8) },
+        { d, angle, bound: "Levenshtein", value: round(levenshtein(d, Math.cos(t)), 8) },
       );
     }
   }
@@ -227,10 +227,10 @@ export function runKhmCapacity(params: { Ds: number[]; deltas: number[] }): KhmD
         return {
           D,
           deltaMin,
-          lower: round(c.lower),
-          upper: round(c.upper),
-          lowerRate: round(c.lowerRate),
-          upperRate: round(c.upperRate),
+          lower: round(c.lower, 8),
+          upper: round(c.upper, 8),
+          lowerRate: round(c.lowerRate, 8),
+          upperRate: round(c.upperRate, 8),
         };
       })
     ),

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { BackendName } from "../backend/mod.ts";
+import type { Backend } from "../backend/types.ts";
 import { compose, type Figure, panel, Plot, THEME } from "../plot/mod.ts";
 import { classicalCapacity, storageBound } from "../theory/capacity.ts";
 import { type CapacityProtocol, capacitySearch } from "./capacity.ts";
@@ -44,7 +44,7 @@ export function capacityProtocol(
     trials: number;
     queries: number;
     seed: number;
-    backend?: BackendName;
+    backend?: Backend;
     beta?: number;
     K?: number;
   },
@@ -107,7 +107,7 @@ export interface CapacityVsDimensionParams {
   trials: number;
   queries: number;
   seed: number;
-  backend?: BackendName;
+  backend?: Backend;
 }
 
 /** Measured capacities and theory curves. */
@@ -230,7 +230,7 @@ export interface ModernCapacityParams {
   trials: number;
   queries: number;
   seed: number;
-  backend?: BackendName;
+  backend?: Backend;
 }
 
 /** Capacity per β (at K = 3) and per K (at β = 1), with βM² for the collapse. */

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { dot, type Matrix, maxRowNorm, row } from "../linalg/matrix.ts";
+import { type DenseMatrix, dot, type Matrix, maxRowNorm } from "../linalg/matrix.ts";
 import { conjugate, type MapSpec, tsallisEntropy } from "../maps/mod.ts";
 import { checkPatterns, type HopfieldOptions, hopfieldSpec } from "./options.ts";
 
@@ -37,16 +37,35 @@ export function energy(patterns: Matrix, query: ArrayLike<number>, options: Hopf
 
 /** Energy without argument checks, for inner loops. `maxNorm` is `M`. @internal */
 export function energyUnchecked(
-  patterns: Matrix,
+  patterns: DenseMatrix,
   query: ArrayLike<number>,
   spec: MapSpec,
   maxNorm: number,
 ): number {
-  const n = patterns.rows;
+  const n = patterns.rows, d = patterns.cols;
   const z = new Float64Array(n);
-  for (let i = 0; i < n; i++) z[i] = spec.beta * dot(row(patterns, i), query);
+  for (let i = 0; i < n; i++) z[i] = spec.beta * dot(patterns.data.subarray(i * d, (i + 1) * d), query);
   const uniform = new Float64Array(n).fill(1 / n);
   const constant = spec.alpha === 1 ? Math.log(n) : tsallisEntropy(uniform, spec.alpha);
   return -conjugate(z, spec) / spec.beta + 0.5 * dot(query, query) + constant / spec.beta +
     0.5 * maxNorm * maxNorm;
+}
+
+/**
+ * The energy of every row of `states` without argument checks (Float64 on the host): the batched form of
+ * {@link energy}, for retrieval loops and backends. `maxNorm` is `M` when the caller has it. @internal
+ *
+ * Shapes: patterns N × d, states G × d → G energies.
+ */
+export function energyRows(
+  patterns: DenseMatrix,
+  states: DenseMatrix,
+  spec: MapSpec,
+  maxNorm: number = maxRowNorm(patterns),
+): Float64Array {
+  const d = states.cols;
+  return Float64Array.from(
+    { length: states.rows },
+    (_, q) => energyUnchecked(patterns, states.data.subarray(q * d, (q + 1) * d), spec, maxNorm),
+  );
 }

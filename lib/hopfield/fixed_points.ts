@@ -7,6 +7,7 @@
  *
  * @module
  */
+import { distance, type Matrix, row } from "../linalg/matrix.ts";
 
 /**
  * Number of entries of p strictly above `threshold` (default 0.01).
@@ -98,4 +99,24 @@ export function headClass(medianSize: number, n: number): HeadClass {
   if (medianSize > n / 8) return "II";
   if (medianSize > n / 32) return "III";
   return "IV";
+}
+
+/**
+ * The distinct states among the rows of `states`: greedy clusters whose representatives are more than `tol`
+ * apart (Euclidean); returns the representatives' row indices, in order.
+ *
+ * @example
+ * ```ts
+ * import { distinctStates } from "./fixed_points.ts";
+ * import { fromRows } from "../linalg/matrix.ts";
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(distinctStates(fromRows([[0, 0], [1e-6, 0], [1, 0]]), 1e-3), [0, 2]);
+ * ```
+ */
+export function distinctStates(states: Matrix, tol: number): number[] {
+  const reps: number[] = [];
+  for (let i = 0; i < states.rows; i++) {
+    if (!reps.some((j) => distance(row(states, i), row(states, j)) <= tol)) reps.push(i);
+  }
+  return reps;
 }

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { dot, type Matrix, matrix, row } from "../linalg/matrix.ts";
+import { type DenseMatrix, dot, type Matrix, matrix, row } from "../linalg/matrix.ts";
 import { applyScaled, type MapSpec } from "../maps/mod.ts";
 import { checkPatterns, type HopfieldOptions, hopfieldSpec } from "./options.ts";
 
@@ -38,16 +38,18 @@ export function update(patterns: Matrix, query: ArrayLike<number>, options: Hopf
   return { state, probabilities };
 }
 
-/** One update without checks, into preallocated buffers. @internal */
+/** One update without checks, into preallocated buffers (f32 patterns are computed on in f64). @internal */
 export function updateInto(
-  patterns: Matrix,
+  patterns: DenseMatrix,
   query: ArrayLike<number>,
   spec: MapSpec,
   state: Float64Array,
   probabilities: Float64Array,
 ): void {
   const n = patterns.rows, d = patterns.cols;
-  for (let i = 0; i < n; i++) probabilities[i] = spec.beta * dot(row(patterns, i), query);
+  for (let i = 0; i < n; i++) {
+    probabilities[i] = spec.beta * dot(patterns.data.subarray(i * d, (i + 1) * d), query);
+  }
   applyScaled(probabilities, spec, probabilities);
   state.fill(0);
   for (let i = 0; i < n; i++) {
@@ -56,6 +58,35 @@ export function updateInto(
     const off = i * d;
     for (let k = 0; k < d; k++) state[k] += p * patterns.data[off + k];
   }
+}
+
+/**
+ * One update of every row of `queries` without checks (the caller has checked shapes and made `spec` with
+ * `mapSpec`): row q of `states` is `X·map(β Xᵀξ_q)`, row q of `probabilities` its `map(β Xᵀξ_q)`. This is the
+ * `cpu` backend's step. @internal
+ *
+ * Shapes: patterns N × d, queries B × d → states B × d, probabilities B × N (omitted when not asked for).
+ */
+export function updateRows(
+  patterns: DenseMatrix,
+  queries: DenseMatrix,
+  spec: MapSpec,
+  withProbabilities = true,
+): { states: Matrix; probabilities?: Matrix } {
+  const n = patterns.rows, d = patterns.cols, b = queries.rows;
+  const states = matrix(b, d);
+  const probabilities = withProbabilities ? matrix(b, n) : undefined;
+  const scratch = withProbabilities ? null : new Float64Array(n);
+  for (let q = 0; q < b; q++) {
+    updateInto(
+      patterns,
+      queries.data.subarray(q * d, (q + 1) * d),
+      spec,
+      states.data.subarray(q * d, (q + 1) * d),
+      scratch ?? probabilities!.data.subarray(q * n, (q + 1) * n),
+    );
+  }
+  return probabilities ? { states, probabilities } : { states };
 }
 
 /**

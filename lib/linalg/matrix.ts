@@ -16,6 +16,22 @@ export interface Matrix {
   cols: number;
 }
 
+/** A float array in either precision: Float64 on the CPU reference, Float32 on the fast paths. */
+export type FloatArray = Float32Array | Float64Array;
+
+/**
+ * A row-major matrix in either float precision (an f32 pattern matrix that never exists in f64, say). Every
+ * {@link Matrix} is one.
+ */
+export interface DenseMatrix {
+  /** Row-major entries, length `rows * cols`. */
+  data: FloatArray;
+  /** Number of rows. */
+  rows: number;
+  /** Number of columns. */
+  cols: number;
+}
+
 function checkSize(what: string, n: number): void {
   if (!Number.isInteger(n) || n < 0) {
     throw new RangeError(`Cannot create matrix: ${what} must be a non-negative integer: ${what}=${n}`);
@@ -196,10 +212,29 @@ export function columnMeans(m: Matrix): Float64Array {
   return out;
 }
 
+/**
+ * Each row scaled to unit norm (a zero row stays zero), as a new matrix.
+ *
+ * @example
+ * ```ts
+ * import { fromRows, unitRows } from "./matrix.ts";
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(Array.from(unitRows(fromRows([[3, 4], [0, 0]])).data), [0.6, 0.8, 0, 0]);
+ * ```
+ */
+export function unitRows(m: Matrix): Matrix {
+  const out = { data: m.data.slice(), rows: m.rows, cols: m.cols };
+  for (let i = 0; i < m.rows; i++) {
+    const r = row(out, i), s = norm(r);
+    if (s > 0) { for (let k = 0; k < r.length; k++) r[k] /= s; }
+  }
+  return out;
+}
+
 /** Largest row norm `M = maxᵢ ‖xᵢ‖` (Ramsauer et al. 2020, notation). */
-export function maxRowNorm(m: Matrix): number {
+export function maxRowNorm(m: DenseMatrix): number {
   let best = 0;
-  for (let i = 0; i < m.rows; i++) best = Math.max(best, norm(row(m, i)));
+  for (let i = 0; i < m.rows; i++) best = Math.max(best, norm(m.data.subarray(i * m.cols, (i + 1) * m.cols)));
   return best;
 }
 

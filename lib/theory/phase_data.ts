@@ -10,7 +10,7 @@
  *
  * @module
  */
-import { columnMeans, matmulT, type Matrix, maxRowNorm } from "../linalg/matrix.ts";
+import { columnMeans, distance, matmulT, type Matrix, maxRowNorm, row } from "../linalg/matrix.ts";
 import { softmax } from "../maps/softmax.ts";
 import { solve } from "../linalg/solve.ts";
 
@@ -182,4 +182,29 @@ export function globalThreshold(
     else hi = mid;
   }
   return { beta: 0.5 * (lo + hi), lambdaMax, centred, found: true };
+}
+
+/**
+ * The normalised divergence `D = mean_i ‖ξᵢ* − xᵢ‖ / mean_i ‖xᵢ − x̄‖`, where ξᵢ* is the fixed point reached
+ * from stored pattern xᵢ: 0 when every pattern is its own attractor, 1 when all fall into the mean.
+ *
+ * @example
+ * ```ts
+ * import { normalisedDivergence } from "./phase_data.ts";
+ * import { fromRows } from "../linalg/matrix.ts";
+ * import assert from "node:assert/strict";
+ * const X = fromRows([[1, 0], [0, 1]]);
+ * assert.equal(normalisedDivergence(X, X), 0);
+ * assert.ok(Math.abs(normalisedDivergence(X, fromRows([[0.5, 0.5], [0.5, 0.5]])) - 1) < 1e-15);
+ * ```
+ */
+export function normalisedDivergence(patterns: Matrix, finals: Matrix): number {
+  const mean = columnMeans(patterns);
+  let num = 0, den = 0;
+  for (let i = 0; i < patterns.rows; i++) {
+    num += distance(row(finals, i), row(patterns, i));
+    den += distance(row(patterns, i), mean);
+  }
+  if (!(den > 0)) throw new RangeError("Cannot compute the divergence: all patterns are equal");
+  return num / den;
 }

@@ -1,12 +1,18 @@
 import assert from "node:assert/strict";
 import { blasBackend, cpuBackend, selectBackend } from "../../lib/backend/mod.ts";
+import { mapSpec } from "../../lib/maps/spec.ts";
 import { OnlineSoftmax } from "../../lib/backend/online_softmax.ts";
-import { runBench } from "../../lib/backend/bench.ts";
+import { BENCH_SIZES, runBench } from "../../lib/backend/bench.ts";
+import { backendName } from "../../lib/backend/select.ts";
 import { sphere } from "../../lib/data/synthetic.ts";
 import { createPrng } from "../../lib/linalg/prng.ts";
 import { update } from "../../lib/hopfield/update.ts";
-import { row } from "../../lib/linalg/matrix.ts";
-import { assertAllClose } from "../helpers.ts";
+import { matmulT, row, selectRows } from "../../lib/linalg/matrix.ts";
+import { retrieve } from "../../lib/hopfield/retrieve.ts";
+import { retrieveOn } from "../../lib/backend/retrieve.ts";
+import { nearestRows } from "../../lib/backend/nearest.ts";
+import { gaussianNoise } from "../../lib/data/corrupt.ts";
+import { assertAllClose, assertClose } from "../helpers.ts";
 
 // CI installs libopenblas0-pthread, so the blas backend must load there: a missing library fails, not skips.
 const blas32 = blasBackend("f32"), blas64 = blasBackend("f64");
@@ -14,7 +20,7 @@ const blas32 = blasBackend("f32"), blas64 = blasBackend("f64");
 Deno.test("the cpu backend's step equals update() row by row", async () => {
   const prng = createPrng(1);
   const X = sphere(30, 7, { radius: 2, prng }), Q = sphere(5, 7, { radius: 2, prng });
-  const s = await cpuBackend.step(X, Q, { beta: 1.5 });
+  const s = await cpuBackend.step(X, Q, mapSpec({ beta: 1.5 }));
   for (let q = 0; q < 5; q++) {
     assertAllClose(row(s.states, q), update(X, row(Q, q), { beta: 1.5 }).state, 1e-14);
   }
@@ -28,7 +34,7 @@ Deno.test("the blas backend agrees with cpu: f64 to 1e-12, f32 to 1e-4 relative,
     const options of [{ beta: 2 }, { beta: 5, kind: "sparsemax" as const }, {
       beta: 3,
       kind: "entmax15" as const,
-    }, { beta: 1e4 }]
+    }, { beta: 1e4 }].map(mapSpec)
   ) {
     const ref = await cpuBackend.step(X, Q, options);
     assertAllClose(
@@ -50,6 +56,9 @@ Deno.test("selectBackend() honours HOPFIELD_BACKEND, never auto-picks a fallback
   Deno.env.set("HOPFIELD_BACKEND", "cpu");
   try {
     assert.equal((await selectBackend()).name, "cpu");
+    Deno.env.set("HOPFIELD_BACKEND", "bogus");
+    await assert.rejects(() => selectBackend(), /HOPFIELD_BACKEND must be one of .*: HOPFIELD_BACKEND=bogus/);
+    assert.throws(() => backendName("gpu", { source: "--backend" }), /--backend=gpu/);
   } finally {
     Deno.env.delete("HOPFIELD_BACKEND");
   }
@@ -60,11 +69,24 @@ Deno.test("selectBackend() honours HOPFIELD_BACKEND, never auto-picks a fallback
   await assert.rejects(() => selectBackend("gpu" as "cpu"), /backend=gpu/);
 });
 
-Deno.test("runBench() reports a positive throughput and a small error against cpu", async () => {
-  const r = await runBench({ size: "S0", backend: "blas", repeat: 1 });
+Deno.test("selectBackend() creates each backend once per process and hands the same object back", async () => {
+  const [a, b] = await Promise.all([selectBackend("blas"), selectBackend("blas")]);
+  assert.equal(a, b);
+  assert.equal(await selectBackend("webgpu"), await selectBackend("webgpu"));
+  assert.notEqual(await selectBackend("blas", "f64"), a);
+  assert.equal((await selectBackend("blas", "f64")).precision, "f64");
+});
+
+Deno.test("runBench() times the backend it is given and states the FLOP rate of its median and its error", async () => {
+  const blas = await selectBackend("blas");
+  const r = await runBench(blas, { size: "S0", repeat: 3 });
   assert.equal(r.backend, "blas-f32");
-  assert.ok(r.gflops > 0 && r.max_rel_err < 1e-5);
-  await assert.rejects(() => runBench({ size: "S9" as "S0" }), /size=S9/);
+  const { d, m, b } = BENCH_SIZES.S0;
+  assertClose(r.gflops, (4 * b * m * d) / (r.median_ms * 1e6), 1e-9 * r.gflops, "gflops from the median");
+  assert.ok(r.max_rel_err < 1e-5 && r.max_rel_err > 0, `f32 against f64: ${r.max_rel_err}`);
+  assert.equal((await runBench(cpuBackend, { size: "S0", repeat: 1 })).max_rel_err, 0);
+  await assert.rejects(() => runBench(blas, { size: "S9" as "S0" }), /size=S9/);
+  await assert.rejects(() => runBench(blas, { size: "S0", repeat: 0 }), /repeat=0/);
 });
 
 Deno.test("the fused f32 softmax step agrees with cpu over many pattern chunks and query blocks", async () => {
@@ -74,8 +96,8 @@ Deno.test("the fused f32 softmax step agrees with cpu over many pattern chunks a
   // B = 300 spans two 256-query blocks.
   const X = sphere(5003, 24, { radius: 2, prng }), Q = sphere(300, 24, { radius: 2, prng });
   for (const beta of [0.5, 3, 200]) {
-    const ref = await cpuBackend.step(X, Q, { beta });
-    const fused = await blas32!.step(X, Q, { beta }, { probabilities: false });
+    const ref = await cpuBackend.step(X, Q, mapSpec({ beta }));
+    const fused = await blas32!.step(X, Q, mapSpec({ beta }), { probabilities: false });
     assert.equal(fused.probabilities, undefined);
     assertAllClose(fused.states.data, ref.states.data, 1e-4 * 2, `beta=${beta}`);
   }
@@ -123,4 +145,48 @@ Deno.test("the embedded WebAssembly binary matches its .wat source", async () =>
     args: ["run", "-A", new URL("../../lib/backend/wasm/build.ts", import.meta.url).pathname, "--check"],
   }).output();
   assert.equal(code, 0, "run deno run -A lib/backend/wasm/build.ts");
+});
+
+Deno.test("retrieveOn() on cpu is retrieve() to the bit; blas and webgpu follow the same loop within f32 tolerance", async () => {
+  const prng = createPrng(5);
+  const X = sphere(40, 9, { radius: 2, prng }), Q = sphere(12, 9, { radius: 2, prng });
+  for (const options of [{ beta: 3 }, { beta: 2, map: "sparsemax" as const, maxSteps: 7 }]) {
+    const ref = retrieve(X, Q, options);
+    const cpu = await retrieveOn(X, Q, { ...options, backend: cpuBackend });
+    assert.deepEqual(cpu.states.data, ref.states.data);
+    assert.deepEqual(cpu.probabilities.data, ref.probabilities.data);
+    assert.deepEqual([cpu.steps, cpu.converged, cpu.trajectories], [
+      ref.steps,
+      ref.converged,
+      ref.trajectories,
+    ]);
+    for (const name of ["blas", "webgpu"] as const) {
+      const backend = await selectBackend(name);
+      for (const trajectory of [true, false]) {
+        const r = await retrieveOn(X, Q, { ...options, backend, trajectory, eps: 1e-5 });
+        assertAllClose(r.states.data, ref.states.data, 1e-3, `${name} states, trajectory ${trajectory}`);
+        assertAllClose(r.probabilities.data, ref.probabilities.data, 1e-3, `${name} probabilities`);
+        assert.equal(r.trajectories.length, trajectory ? 12 : 0);
+      }
+    }
+  }
+  await assert.rejects(
+    () => retrieveOn(X, Q, { beta: 1, backend: "cpu" as unknown as typeof cpuBackend }),
+    /options.backend must be a backend from selectBackend\(\): backend=cpu/,
+  );
+});
+
+Deno.test("every backend's scores are Q·Xᵀ, and nearestRows() finds the nearest pattern on each", async () => {
+  const prng = createPrng(6);
+  const X = sphere(300, 16, { radius: 3, prng });
+  const Q = gaussianNoise(selectRows(X, [5, 17, 250, 0, 299]), { sigma: 0.05, prng });
+  const ref = matmulT(Q, X);
+  for (const name of ["cpu", "blas", "webgpu"] as const) {
+    const backend = await selectBackend(name);
+    const s = await backend.scores(X, Q);
+    assert.deepEqual([s.rows, s.cols], [5, 300]);
+    assertAllClose(s.data, ref.data, name === "cpu" ? 1e-12 : 1e-4, `${name} scores`);
+    assert.deepEqual(Array.from(await nearestRows(backend, X, Q)), [5, 17, 250, 0, 299], name);
+  }
+  await assert.rejects(() => nearestRows(cpuBackend, X, sphere(1, 3, { prng })), /query=3, patterns=16/);
 });

@@ -2,7 +2,9 @@
 // a missing adapter fails these tests rather than skipping them. Sizes stay small: lavapipe is slow.
 import assert from "node:assert/strict";
 import { cpuBackend, webgpuBackend } from "../../lib/backend/mod.ts";
-import { GpuContext, GpuRetrieval } from "../../lib/backend/webgpu.ts";
+import { GpuContext } from "../../lib/backend/gpu_context.ts";
+import { GpuRetrieval } from "../../lib/backend/gpu_retrieval.ts";
+import { mapSpec } from "../../lib/maps/spec.ts";
 import { sphere } from "../../lib/data/synthetic.ts";
 import { fromRows } from "../../lib/linalg/matrix.ts";
 import { createPrng } from "../../lib/linalg/prng.ts";
@@ -34,7 +36,7 @@ Deno.test("on Linux wgpu is kept to Vulkan: libEGL (whose exit-time destructor c
 
 Deno.test("the XDG_RUNTIME_DIR made for Mesa when it is unset is removed at exit", async () => {
   const code = `import { GpuContext } from ${
-    JSON.stringify(new URL("../../lib/backend/webgpu.ts", import.meta.url).href)
+    JSON.stringify(new URL("../../lib/backend/gpu_context.ts", import.meta.url).href)
   };
     await GpuContext.create({ allowFallback: true });
     console.log(Deno.env.get("XDG_RUNTIME_DIR"));`;
@@ -58,8 +60,8 @@ Deno.test("webgpu step agrees with cpu for softmax, sparsemax, entmax15 and entm
       { beta: 3, kind: "entmax" as const, alpha: 1.3 },
     ]
   ) {
-    const ref = await cpuBackend.step(X, Q, o);
-    const got = await gpu!.step(X, Q, o);
+    const ref = await cpuBackend.step(X, Q, mapSpec(o));
+    const got = await gpu!.step(X, Q, mapSpec(o));
     assertAllClose(got.states.data, ref.states.data, TOL * 4, `states ${JSON.stringify(o)}`);
     assertAllClose(
       got.probabilities!.data,
@@ -74,7 +76,7 @@ Deno.test("webgpu row maps: peaked rows and −∞ entries give exact zeros", as
   const run = new GpuRetrieval((await GpuContext.create({ allowFallback: true }))!);
   const rows = [[0, 1, -Infinity, 2], [1000, 0, 0, -Infinity], [0.5, 0.5, 0.5, 0.5]];
   for (const kind of ["softmax", "sparsemax", "entmax15"] as const) {
-    const p = await run.mapRows(fromRows(rows), { kind, beta: 1 });
+    const p = await run.mapRows(fromRows(rows), mapSpec({ kind, beta: 1 }));
     rows.forEach((r, i) => {
       const want = separate(r.map((v) => (Number.isFinite(v) ? v : -1e30)), { kind, beta: 1 });
       assertAllClose(p.data.subarray(i * 4, i * 4 + 4), want, TOL, `${kind} row ${i}`);
@@ -90,15 +92,15 @@ Deno.test("webgpu splits problems larger than the binding limit into pattern chu
   assert.equal(tinyContext.limits.maxBindingBytes, 4096);
   const run = new GpuRetrieval(tinyContext);
   const { X, Q } = problem(2, 300, 10, 8);
-  const ref = await cpuBackend.step(X, Q, { beta: 2 });
-  const got = await run.iterate(X, Q, { beta: 2 }, 1, true);
+  const ref = await cpuBackend.step(X, Q, mapSpec({ beta: 2 }));
+  const got = await run.iterate(X, Q, mapSpec({ beta: 2 }), 1, true);
   assertAllClose(got.states.data, ref.states.data, TOL, "states");
   assertAllClose(got.probabilities!.data, ref.probabilities!.data, TOL, "probabilities");
 });
 
 Deno.test("webgpu fused multi-step retrieval (one submit, no readback between steps) agrees with cpu", async () => {
   const { X, Q } = problem(3, 50, 9, 10);
-  for (const o of [{ beta: 4 }, { beta: 6, kind: "sparsemax" as const }]) {
+  for (const o of [{ beta: 4 }, { beta: 6, kind: "sparsemax" as const }].map(mapSpec)) {
     const ref = await cpuBackend.iterate(X, Q, o, 6);
     const got = await gpu!.iterate(X, Q, o, 6);
     assertAllClose(got.states.data, ref.states.data, TOL * 4, JSON.stringify(o));
@@ -112,9 +114,9 @@ Deno.test("webgpu energies on a grid of states agree with the Float64 energy", a
   const grid = fromRows(
     Array.from({ length: 49 }, (_, i) => [(i % 7) / 2 - 1.5, Math.floor(i / 7) / 2 - 1.5]),
   );
-  const ref = await cpuBackend.energies(X, grid, { beta: 3 });
-  const got = await gpu!.energies(X, grid, { beta: 3 });
+  const ref = await cpuBackend.energies(X, grid, mapSpec({ beta: 3 }));
+  const got = await gpu!.energies(X, grid, mapSpec({ beta: 3 }));
   assertAllClose(got, ref, TOL * 10);
-  const chunked = await new GpuRetrieval(tinyContext!).energies(X, grid, { beta: 3 });
+  const chunked = await new GpuRetrieval(tinyContext!).energies(X, grid, 3);
   assertAllClose(chunked, ref, TOL * 10);
 });

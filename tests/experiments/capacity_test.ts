@@ -1,3 +1,4 @@
+import { cpuBackend } from "../../lib/backend/cpu.ts";
 import assert from "node:assert/strict";
 import {
   type CapacityProtocol,
@@ -35,7 +36,7 @@ Deno.test("capacitySearch() recovers a closed-form capacity: one update of the m
     criterion: { kind: "relative", eps },
     maxSteps: 1,
     seed: 1,
-    backend: "cpu",
+    backend: cpuBackend,
   };
   const r = await capacitySearch(protocol, { nMax: d });
   assert.equal(r.capacity, expected);

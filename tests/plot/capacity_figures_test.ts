@@ -1,4 +1,5 @@
 // Snapshot tests of notebook 02's figures (small data; the notebook calls the same figure functions).
+import { cpuBackend } from "../../lib/backend/cpu.ts";
 import assert from "node:assert/strict";
 import {
   capacityVsDimensionFigure,
@@ -17,7 +18,7 @@ Deno.test("capacity_vs_dimension figure matches its snapshot", async () => {
     trials: 1,
     queries: 10,
     seed: 1,
-    backend: "cpu",
+    backend: cpuBackend,
   });
   assert.equal(data.measured.length, 10);
   assert.equal(data.classicalRatios.length, 2);
@@ -37,7 +38,7 @@ Deno.test("capacity_modern figure matches its snapshot", async () => {
     trials: 1,
     queries: 10,
     seed: 1,
-    backend: "cpu",
+    backend: cpuBackend,
   });
   // β = 1, K = 3 appears in both sweeps: the same protocol, so the same capacity.
   const both = data.rows.filter((r) => r.beta === 1 && r.K === 3);

@@ -1,3 +1,4 @@
+import { cpuBackend } from "../../lib/backend/cpu.ts";
 import assert from "node:assert/strict";
 import {
   energyLandscapeFigure,
@@ -29,7 +30,7 @@ Deno.test("energy_landscape figure matches its snapshot", async () => {
 
 Deno.test("mnist_retrieval figures match their snapshots", async () => {
   const data = await runMnistRetrieval({
-    backend: "cpu",
+    backend: cpuBackend,
     n: 30,
     queries: 2,
     examples: 2,
@@ -56,7 +57,13 @@ Deno.test("one_step_error figure matches its snapshot", async () => {
 });
 
 Deno.test("fixed_point_kinds figure matches its snapshot", async () => {
-  const data = await runFixedPointKinds({ n: 20, queries: 4, betas: [1, 100], maxSteps: 50, backend: "cpu" });
+  const data = await runFixedPointKinds({
+    n: 20,
+    queries: 4,
+    betas: [1, 100],
+    maxSteps: 50,
+    backend: cpuBackend,
+  });
   await assertSvgSnapshot("fixed_point_kinds", fixedPointKindsFigure(data).svg);
 });
 
@@ -74,7 +81,10 @@ Deno.test("greyPng() writes a decodable PNG (rendered back through resvg)", asyn
   const b64 = btoa(String.fromCharCode(...png));
   const svg =
     `<svg xmlns="http://www.w3.org/2000/svg" width="2" height="2"><image href="data:image/png;base64,${b64}" width="2" height="2"/></svg>`;
-  const out = await toPng({ name: "x", svg, width: 2, height: 2 });
-  assert.ok(out.length > 50);
+  const { Resvg } = await import("@resvg/resvg-js");
+  const rgba = new Resvg(svg).render().pixels; // 2 × 2 RGBA, row-major
+  const greys = [0, 1, 2, 3].map((i) => rgba[4 * i]);
+  assert.deepEqual(greys, [0, 128, 255, 64]);
+  assert.deepEqual([0, 1, 2, 3].map((i) => rgba[4 * i + 3]), [255, 255, 255, 255]);
   assert.throws(() => greyPng([0], { width: 2, height: 2 }), /1 != 2\*2/);
 });

@@ -1,4 +1,5 @@
 // Snapshot tests of notebook 03's figures (small data; the notebook calls the same figure functions).
+import { cpuBackend } from "../../lib/backend/cpu.ts";
 import assert from "node:assert/strict";
 import {
   bifurcationFigure,
@@ -54,7 +55,7 @@ Deno.test("phase_mnist figure matches its snapshot", async () => {
     normalisations: ["unit norm", "unit norm, then centred"],
     betas: [1, 30, 1000],
     maxSteps: 50,
-    backend: "cpu",
+    backend: cpuBackend,
   });
   assert.equal(data.rows.length, 12);
   assert.ok(data.rows.every((r) => r.divergence >= 0 && r.minima >= 1));

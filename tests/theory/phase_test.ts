@@ -15,8 +15,8 @@ import {
   symmetricLineEnergy,
   symmetricLineState,
 } from "../../lib/theory/phase.ts";
-import { globalThreshold, meanSeparation } from "../../lib/theory/phase_data.ts";
-import { distinctStates, normalisedDivergence } from "../../lib/experiments/phase_transition.ts";
+import { globalThreshold, meanSeparation, normalisedDivergence } from "../../lib/theory/phase_data.ts";
+import { distinctStates } from "../../lib/hopfield/fixed_points.ts";
 import { assertClose } from "../helpers.ts";
 
 /** N equidistant patterns rotated at random into ℝᵈ (so nothing is axis-aligned). */

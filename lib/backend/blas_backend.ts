@@ -1,0 +1,114 @@
+/**
+ * The `blas` backend: matrix products by the system CBLAS (`blas.ts`), maps on the host, and the fused
+ * streaming-softmax step (`fused_softmax.ts`) when no probabilities are asked for.
+ *
+ * @module
+ */
+import { energyRows } from "../hopfield/energy.ts";
+import { type DenseMatrix, type FloatArray, type Matrix, matrix } from "../linalg/matrix.ts";
+import { applyScaled } from "../maps/separate.ts";
+import type { MapSpec } from "../maps/spec.ts";
+import { type Blas, loadBlas } from "./blas.ts";
+import { fusedSoftmaxStep } from "./fused_softmax.ts";
+import { iterateSteps } from "./iterate.ts";
+import type { Backend, StepOutput, StepResult } from "./types.ts";
+
+/** Queries per block of the unfused step and of `scores`. */
+const QUERY_BLOCK = 64;
+
+/**
+ * A `blas` backend in the given precision, or `null` if no CBLAS library loads (`blasError()` says why). Pattern
+ * matrices are converted to the precision once and cached by their data array, so a Float64 pattern array must
+ * not be changed in place after its first use here (pass a new array instead).
+ *
+ * @example
+ * ```ts
+ * import { blasBackend } from "./blas_backend.ts";
+ * import { fromRows } from "../linalg/matrix.ts";
+ * import { mapSpec } from "../maps/spec.ts";
+ * import assert from "node:assert/strict";
+ * const blas = blasBackend("f64");
+ * if (blas) {
+ *   const r = await blas.step(fromRows([[1, 0], [0, 1]]), fromRows([[0.9, 0.1]]), mapSpec({ beta: 100 }));
+ *   assert.ok(Math.abs(r.states.data[0] - 1) < 1e-12);
+ * }
+ * ```
+ */
+export function blasBackend(precision: "f32" | "f64" = "f32"): Backend | null {
+  const blas = loadBlas();
+  if (!blas) return null;
+  const Arr = precision === "f32" ? Float32Array : Float64Array;
+  const converted = new WeakMap<FloatArray, FloatArray>();
+  const asArr = (m: DenseMatrix): FloatArray => {
+    if (m.data instanceof Arr) return m.data;
+    let c = converted.get(m.data);
+    if (!c) converted.set(m.data, c = new Arr(m.data));
+    return c;
+  };
+  const step = (patterns: DenseMatrix, queries: DenseMatrix, spec: MapSpec, output: StepOutput = {}) => {
+    const X = asArr(patterns);
+    if (spec.kind === "softmax" && X instanceof Float32Array && output.probabilities === false) {
+      return Promise.resolve({ states: fusedSoftmaxStep(blas, X, patterns.rows, queries, spec.beta) });
+    }
+    return Promise.resolve(unfusedStep(blas, Arr, X, patterns.rows, queries, spec, output));
+  };
+  return Object.freeze(
+    {
+      name: "blas",
+      precision,
+      description: `${blas.library}, ${precision}`,
+      step,
+      iterate: (X, Q, spec, steps, output) => iterateSteps(step, X, Q, spec, steps, output),
+      energies: (X, states, spec) => Promise.resolve(energyRows(X, states, spec)),
+      scores: (X, Q) => Promise.resolve(blockScores(blas, Arr, asArr(X), X.rows, Q)),
+    } satisfies Backend,
+  );
+}
+
+/** `S = Q·Xᵀ` in blocks of queries, widened to Float64. */
+function blockScores(
+  blas: Blas,
+  Arr: Float32ArrayConstructor | Float64ArrayConstructor,
+  X: FloatArray,
+  n: number,
+  queries: DenseMatrix,
+): Matrix {
+  const d = queries.cols, b = queries.rows, out = matrix(b, n);
+  const block = Math.min(QUERY_BLOCK, b), scores = new Arr(block * n);
+  for (let q0 = 0; q0 < b; q0 += block) {
+    const m = Math.min(block, b - q0);
+    blas.gemmNT(new Arr(queries.data.subarray(q0 * d, (q0 + m) * d)), X, scores, m, n, d);
+    out.data.set(scores.subarray(0, m * n), q0 * n);
+  }
+  return out;
+}
+
+/** One update with the B × N probabilities: sgemm/dgemm for the products, the map on the host in Float64. */
+function unfusedStep(
+  blas: Blas,
+  Arr: Float32ArrayConstructor | Float64ArrayConstructor,
+  X: FloatArray,
+  n: number,
+  queries: DenseMatrix,
+  spec: MapSpec,
+  output: StepOutput,
+): StepResult {
+  const d = queries.cols, b = queries.rows;
+  const probabilities = matrix(b, n), states = matrix(b, d);
+  const block = Math.min(QUERY_BLOCK, b);
+  const scores = new Arr(block * n), out = new Arr(block * d), z = new Float64Array(n);
+  for (let q0 = 0; q0 < b; q0 += block) {
+    const m = Math.min(block, b - q0);
+    blas.gemmNT(new Arr(queries.data.subarray(q0 * d, (q0 + m) * d)), X, scores, m, n, d);
+    for (let r = 0; r < m; r++) {
+      const srow = scores.subarray(r * n, (r + 1) * n);
+      const prow = probabilities.data.subarray((q0 + r) * n, (q0 + r + 1) * n);
+      for (let i = 0; i < n; i++) z[i] = spec.beta * srow[i];
+      applyScaled(z, spec, prow);
+      srow.set(prow);
+    }
+    blas.gemmNN(scores, X, out, m, d, n);
+    states.data.set(out.subarray(0, m * d), q0 * d);
+  }
+  return output.probabilities === false ? { states } : { states, probabilities };
+}

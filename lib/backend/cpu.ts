@@ -1,0 +1,53 @@
+/**
+ * The `cpu` backend: the Float64 TypeScript reference, the source of truth the others are tested against.
+ *
+ * @module
+ */
+import { energyRows } from "../hopfield/energy.ts";
+import { updateRows } from "../hopfield/update.ts";
+import { type DenseMatrix, type Matrix, matrix } from "../linalg/matrix.ts";
+import type { MapSpec } from "../maps/spec.ts";
+import { iterateSteps } from "./iterate.ts";
+import type { Backend, StepOutput, StepResult } from "./types.ts";
+
+const step = (X: DenseMatrix, Q: DenseMatrix, spec: MapSpec, output: StepOutput = {}): Promise<StepResult> =>
+  Promise.resolve(updateRows(X, Q, spec, output.probabilities !== false));
+
+/**
+ * The Float64 TypeScript reference backend (an f32 pattern matrix is computed on in f64).
+ *
+ * @example
+ * ```ts
+ * import { cpuBackend } from "./cpu.ts";
+ * import { fromRows } from "../linalg/matrix.ts";
+ * import { mapSpec } from "../maps/spec.ts";
+ * import assert from "node:assert/strict";
+ * const r = await cpuBackend.step(fromRows([[1, 0], [0, 1]]), fromRows([[0.9, 0.1]]), mapSpec({ beta: 100 }));
+ * assert.ok(Math.abs(r.states.data[0] - 1) < 1e-12);
+ * ```
+ */
+export const cpuBackend: Backend = Object.freeze(
+  {
+    name: "cpu",
+    precision: "f64",
+    description: "TypeScript, Float64",
+    step,
+    iterate: (X, Q, spec, steps, output) => iterateSteps(step, X, Q, spec, steps, output),
+    energies: (X, states, spec) => Promise.resolve(energyRows(X, states, spec)),
+    scores: (X, Q) => Promise.resolve(scoresOnHost(X, Q)),
+  } satisfies Backend,
+);
+
+/** `Q·Xᵀ` in Float64, row by row. */
+function scoresOnHost(patterns: DenseMatrix, queries: DenseMatrix): Matrix {
+  const n = patterns.rows, d = patterns.cols, b = queries.rows, out = matrix(b, n);
+  const X = patterns.data, Q = queries.data;
+  for (let q = 0; q < b; q++) {
+    for (let i = 0; i < n; i++) {
+      let s = 0;
+      for (let k = 0; k < d; k++) s += Q[q * d + k] * X[i * d + k];
+      out.data[q * n + i] = s;
+    }
+  }
+  return out;
+}
