@@ -185,17 +185,7 @@ export const COMMANDS: Record<string, Command> = {
   code: {
     summary:
       "a spherical code of N points on S^{d−1} with a large minimal angle: {min_angle_deg, delta_min, imbalance, restarts, points}",
-    flags: [
-      "dim",
-      "points",
-      "seed",
-      "restarts",
-      "patience",
-      "time-budget-s",
-      "groups",
-      "start-exponents",
-      "uniform-every",
-    ],
+    flags: ["dim", "points", "seed", "restarts", "patience", "time-budget-s"],
     run(f) {
       const log = progress("code");
       let said = 0;
@@ -204,12 +194,6 @@ export const COMMANDS: Record<string, Command> = {
         restarts: f.has("restarts") ? f.integer("restarts") : undefined,
         patience: f.has("patience") ? f.integer("patience") : undefined,
         timeBudgetMs: 1000 * f.number("time-budget-s", 60),
-        // "--groups none" (or an empty value) turns the symmetric starts off.
-        groups: f.has("groups")
-          ? f.string("groups").split(",").filter((g) => g !== "" && g !== "none")
-          : undefined,
-        startExponents: f.has("start-exponents") ? f.numbers("start-exponents") : undefined,
-        uniformEvery: f.has("uniform-every") ? f.integer("uniform-every") : undefined,
         onProgress: (i) => {
           if (i.elapsedMs - said > 2000) {
             [said] = [i.elapsedMs, log(`restart ${i.restart + 1}: best ${i.best.toFixed(7)}°`)];

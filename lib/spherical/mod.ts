@@ -3,6 +3,7 @@ export * from "./angles.ts";
 export * from "./bounds.ts";
 export * from "./constructions.ts";
 export * from "./optimise.ts";
+export * from "./schedule.ts";
 export * from "./special.ts";
 export * from "./stresses.ts";
 export * from "./symmetry.ts";

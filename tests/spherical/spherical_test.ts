@@ -215,12 +215,10 @@ Deno.test("the polish finds the contact set of a code whose contacts spread over
 
 Deno.test("the optimiser reports every restart in order, abandoned ones as NaN, and returns at least the best it reported", () => {
   const reports: { restart: number; degrees: number; best: number }[] = [];
-  // pMax = 1024 leaves only the check at p = 512, which random starts (even restarts) take: at M = 60 with seed 7,
-  // four of them are clearly below the best random start of their kind by then.
-  const code = optimiseCode(3, 60, { restarts: 40, seed: 7, pMax: 1024, onProgress: (i) => reports.push(i) });
+  const code = optimiseCode(3, 60, { restarts: 40, seed: 7, onProgress: (i) => reports.push(i) });
   assert.deepEqual(reports.map((r) => r.restart), Array.from({ length: 40 }, (_, r) => r));
   const abandoned = reports.filter((r) => Number.isNaN(r.degrees)).map((r) => r.restart);
-  assert.ok(abandoned.length >= 3 && abandoned.every((r) => r > 0 && r % 2 === 0), `abandoned: ${abandoned}`);
+  assert.ok(abandoned.length >= 3 && abandoned.every((r) => r > 0), `abandoned: ${abandoned}`);
   for (let r = 1; r < 40; r++) assert.ok(reports[r].best >= reports[r - 1].best);
   const finished = reports.filter((r) => !Number.isNaN(r.degrees)).map((r) => r.degrees);
   assert.equal(reports[39].best, Math.max(...finished));
@@ -228,34 +226,25 @@ Deno.test("the optimiser reports every restart in order, abandoned ones as NaN, 
   assert.ok(code.degrees >= reports[39].best, `${code.degrees} < ${reports[39].best}`);
 });
 
-Deno.test("the optimiser's random starts begin at p = 16, 32, 16, 64, 16 in d = 3 and 8 … 128 otherwise", () => {
-  const run = (d: number, m: number, startExponents?: number[]) => {
-    const seen: number[] = [];
-    optimiseCode(d, m, { restarts: 6, startExponents, onProgress: ({ degrees }) => seen.push(degrees) });
-    return seen;
+Deno.test("the optimiser's seeded runs are reproduced to the last bit, and other seeds search differently", () => {
+  const run = (seed: number) => {
+    const finished: number[] = [];
+    const code = optimiseCode(3, 30, {
+      seed,
+      restarts: 40,
+      onProgress: ({ degrees }) => finished.push(degrees),
+    });
+    return { code, finished };
   };
-  const three = [16, 32, 16, 64, 16], other = [8, 16, 32, 64, 128];
-  assert.deepEqual(run(3, 13), run(3, 13, three));
-  assert.notDeepEqual(run(3, 13), run(3, 13, other));
-  assert.deepEqual(run(4, 13), run(4, 13, other));
-  assert.notDeepEqual(run(4, 13), run(4, 13, three));
-});
-
-Deno.test("the optimiser's seeded runs are reproduced to the last bit (exact regression, M = 30, seed 2)", () => {
-  // Recorded at a105a3b, before the all-pairs path of the surrogate and the L-BFGS ring: both kept every
-  // operation and its order, so the angles of all 40 restarts sum to the same double. Re-recorded when the polish's
-  // Gauss–Newton moved to tangent steps: its codes differ in the last digits, and so one restart fewer is
-  // abandoned (6, not 7); the final code is the same to the last bit. Re-recorded when the start cycle became
-  // 16, 32, 16, 64, 16 (was 16, 32, 64, 32, 16): other restarts, 9 abandoned, the same final code.
-  const finished: number[] = [];
-  const code = optimiseCode(3, 30, {
-    seed: 2,
-    restarts: 40,
-    onProgress: ({ degrees }) => finished.push(degrees),
-  });
-  assert.equal(code.degrees, 38.59711595386765);
-  assert.equal(finished.filter(Number.isNaN).length, 9);
-  assert.equal(finished.filter((v) => !Number.isNaN(v)).reduce((a, b) => a + b, 0), 1196.5105945698965);
+  const a = run(2), b = run(2), c = run(3);
+  assert.deepEqual(b.finished, a.finished);
+  assert.deepEqual(b.code.points.data, a.code.points.data);
+  assert.notDeepEqual(c.finished, a.finished);
+  // A regression pin: this seeded run's code and the sum over its restarts, to the last bit. Any change to the
+  // search's operations or their order shows here.
+  assert.equal(a.code.degrees, 38.59711595386765);
+  assert.equal(a.finished.filter(Number.isNaN).length, 9);
+  assert.equal(a.finished.filter((v) => !Number.isNaN(v)).reduce((x, y) => x + y, 0), 1196.5105945698965);
 });
 
 Deno.test("the optimiser stops on its patience, its budget or its restart limit, and rejects bad options", () => {
@@ -265,9 +254,6 @@ Deno.test("the optimiser stops on its patience, its budget or its restart limit,
   assert.ok(optimiseCode(3, 40, { timeBudgetMs: 1 }).restarts <= 2);
   assert.throws(() => optimiseCode(3, 6, { patience: 0 }), /patience=0/);
   assert.throws(() => optimiseCode(3, 6, { timeBudgetMs: 0 }), /timeBudgetMs=0/);
-  assert.throws(() => optimiseCode(3, 6, { pMax: 100 }), /pMax=100/);
   assert.throws(() => optimiseCode(3, 6, { restarts: 1.5 }), /restarts=1.5/);
-  assert.throws(() => optimiseCode(3, 6, { startExponents: [] }), /startExponents=\[\]/);
-  assert.throws(() => optimiseCode(3, 6, { startExponents: [16, 24] }), /startExponents=\[16, 24\]/);
-  assert.throws(() => optimiseCode(3, 6, { startExponents: [4] }), /startExponents=\[4\]/);
+  assert.throws(() => optimiseCode(3, 6, { timeBudgetMs: NaN }), /timeBudgetMs=NaN/);
 });

@@ -3,6 +3,7 @@ import { distance, dot } from "../../lib/linalg/matrix.ts";
 import { createPrng } from "../../lib/linalg/prng.ts";
 import { minAngle } from "../../lib/spherical/angles.ts";
 import { optimiseCode } from "../../lib/spherical/optimise.ts";
+import { startSchedule } from "../../lib/spherical/schedule.ts";
 import { admits, pointGroup, rotate, symmetricStart } from "../../lib/spherical/symmetry.ts";
 import { assertClose } from "../helpers.ts";
 
@@ -108,40 +109,40 @@ Deno.test("symmetric starts: invariant unit codes of M points, seeded, and the P
   assert.throws(() => symmetricStart(pointGroup("T"), 99, createPrng(1), { vacancies: -1 }), /vacancies=-1/);
 });
 
-Deno.test("the optimiser's symmetric starts: named groups in d = 3 only, clear errors otherwise", () => {
-  // A group that admits no M-point code is skipped (I at M = 13: orbits of 12, 20, 30, 60), so the run is the
-  // uniform one; C2 admits it (a pole and six pairs), and its starts change the run.
-  const run = (groups: string[] | undefined, m = 13, restarts = 8, uniformEvery?: number) => {
-    const seen: number[] = [];
-    optimiseCode(3, m, { restarts, groups, uniformEvery, onProgress: ({ degrees }) => seen.push(degrees) });
-    return seen;
+Deno.test("the start schedule: symmetric kinds for even, odd and odd M ≡ 1 mod 6 in d = 3, uniform elsewhere", () => {
+  const kinds = (d: number, m: number) => {
+    const { random } = startSchedule(d, m);
+    return [...new Set(random.map((r) => r.kind))].join(" ");
   };
-  assert.deepEqual(run(["I"]), run([]));
-  assert.notDeepEqual(run(["C2"]), run([]));
-  // The default in d = 3 for even M is C2, D2 and T in turn: random start 5 (restart 10) is the first T start,
-  // and T admits M = 16 (orbits 4 + 12).
-  assert.deepEqual(run(undefined, 16, 12), run(["C2", "D2", "T"], 16, 12));
-  assert.notDeepEqual(run(undefined, 16, 12), run(["C2", "D2"], 16, 12));
-  // For odd M, where D2 and T admit no code, it is C2, T+1, D3, C3, D2+1 and D3 in turn ("+1": orbits of M + 1
-  // points, one removed), in two random starts of three: random start 2 (restart 4) is the first T+1 start, random
-  // start 4 (restart 8) the first D3 start; D3 admits M = 29 (orbits 6k + 3 + 2), not M = 31, where C2, T+1, C3
-  // and D2+1 take turns.
-  assert.deepEqual(run(undefined, 31, 8), run(["C2", "T+1", "C3", "D2+1"], 31, 8));
-  assert.notDeepEqual(run(undefined, 31, 8), run(["C2", "C3", "D3"], 31, 8));
-  assert.deepEqual(run(undefined, 29, 24), run(["C2", "T+1", "D3", "C3", "D2+1", "D3"], 29, 24));
-  assert.notDeepEqual(run(undefined, 29, 24), run(["C2", "T+1", "C3", "D2+1", "D3"], 29, 24));
-  // Random starts 0, 1, 2 (restarts 0, 2, 4): for even M the second group's first turn is random start 3, so a run
-  // of six restarts ignores it; for odd M it is random start 2 (C3 admits M = 13: orbits 3k + 1 + 1).
-  assert.deepEqual(run(["C2", "D2"], 14, 6), run(["C2"], 14, 6));
-  assert.notDeepEqual(run(["C2", "C3"], 13, 6), run(["C2"], 13, 6));
-  // uniformEvery sets that spacing: 3 is the default for odd M, 2 (the schedule before) for even M.
-  assert.deepEqual(run(undefined, 13, 12, 3), run(undefined, 13, 12));
-  assert.notDeepEqual(run(undefined, 13, 12, 2), run(undefined, 13, 12));
-  assert.deepEqual(run(undefined, 14, 12, 2), run(undefined, 14, 12));
-  assert.notDeepEqual(run(undefined, 14, 12, 3), run(undefined, 14, 12));
-  assert.throws(() => optimiseCode(3, 13, { uniformEvery: 1.5 }), /uniformEvery=1.5/);
-  assert.throws(() => optimiseCode(3, 12, { groups: ["Q"] }), /group=Q/);
-  assert.throws(() => optimiseCode(3, 12, { groups: ["T+0"] }), /group=T\+0/);
-  assert.throws(() => optimiseCode(4, 12, { groups: ["C2"] }), /d=3: d=4, groups=C2/);
-  assert.equal(optimiseCode(4, 8, { restarts: 4 }).degrees.toFixed(6), "90.000000"); // default: no groups in d = 4
+  const cycle = (d: number, m: number, n: number) =>
+    startSchedule(d, m).random.slice(0, n).map((r) => r.kind);
+  assert.deepEqual(cycle(3, 16, 6), ["uniform", "C2", "uniform", "D2", "uniform", "T"]);
+  assert.deepEqual(cycle(3, 29, 9), ["uniform", "C2", "T+1", "uniform", "D3", "C3", "uniform", "D2+1", "D3"]);
+  assert.deepEqual(cycle(3, 31, 6), ["uniform", "C2", "T+1", "uniform", "C3", "D2+1"]); // 31 ≡ 1 mod 6: no D₃
+  assert.equal(kinds(3, 2), "uniform C2 D2"); // T has no union of orbits of 2 points
+  assert.equal(kinds(4, 24), "uniform");
+  // Exponents cycle by random start, independently of the kinds: every kind meets every exponent.
+  for (const [d, m] of [[3, 16], [3, 29], [3, 31], [5, 16]]) {
+    const { random } = startSchedule(d, m);
+    const ks = new Set(random.map((r) => r.kind)), ps = new Set(random.map((r) => r.exponent));
+    for (const k of ks) {
+      assert.deepEqual(
+        new Set(random.filter((r) => r.kind === k).map((r) => r.exponent)),
+        ps,
+        `${d}, ${m}, ${k}`,
+      );
+    }
+  }
+  assert.deepEqual([...new Set(startSchedule(3, 12).random.map((r) => r.exponent))], [16, 32, 64]);
+  assert.deepEqual([...new Set(startSchedule(4, 12).random.map((r) => r.exponent))], [8, 16, 32, 64, 128]);
+  // Hops: jiggle and relocation in turn, each pair of hops at one exponent and σ.
+  const { hops } = startSchedule(3, 12);
+  assert.deepEqual(hops.slice(0, 4), [
+    { move: "jiggle", sigma: 0.04, exponent: 256 },
+    { move: "relocate", sigma: 0, exponent: 256 },
+    { move: "jiggle", sigma: 0.02, exponent: 256 },
+    { move: "relocate", sigma: 0, exponent: 256 },
+  ]);
+  assert.deepEqual(new Set(hops.map((h) => h.exponent)), new Set([256, 512, 1024]));
+  assert.equal(optimiseCode(4, 8, { restarts: 4 }).degrees.toFixed(6), "90.000000");
 });
