@@ -10,9 +10,9 @@
 import matmulSource from "./wgsl/matmul.wgsl" with { type: "text" };
 import rowmapSource from "./wgsl/rowmap.wgsl" with { type: "text" };
 
-const SOURCES = { matmul: matmulSource, rowmap: rowmapSource } as const;
-/** A compute kernel: one WGSL file. */
-export type Kernel = keyof typeof SOURCES;
+/** A compute kernel: one WGSL file in `wgsl/`. */
+export type Kernel = "matmul" | "rowmap";
+const SOURCES: Record<Kernel, string> = { matmul: matmulSource, rowmap: rowmapSource };
 /** Uniform slots are 256 bytes apart (the WebGPU minimum for uniform buffer offsets). */
 const SLOT = 256;
 
@@ -24,9 +24,13 @@ export interface GpuLimits {
 
 /** One kernel launch: its parameters (at most 48 bytes), buffers (bindings 1…) and workgroup grid. */
 export interface Dispatch {
+  /** The kernel (WGSL file) to run. */
   kernel: Kernel;
+  /** Its uniform parameters, at most 48 bytes. */
   params: ArrayBuffer;
+  /** Storage buffers bound at 1, 2, … */
   buffers: GPUBuffer[];
+  /** Workgroups along x and y. */
   groups: [number, number];
 }
 
@@ -41,9 +45,13 @@ export interface Dispatch {
  * ```
  */
 export class GpuContext {
+  /** The WebGPU device. */
   readonly device: GPUDevice;
+  /** The adapter's name, for the notebooks' backend line. */
   readonly description: string;
+  /** True for a software fallback adapter (lavapipe). */
   readonly fallback: boolean;
+  /** The limits problems are split by. */
   readonly limits: GpuLimits;
   readonly #pipelines = new Map<Kernel, GPUComputePipeline>();
   readonly #pool = new Map<string, GPUBuffer[]>();
@@ -122,7 +130,10 @@ export class GpuContext {
   }
 
   /** A storage buffer of at least `bytes` from the pool (sizes rounded up to a power of two). */
-  acquire(bytes: number, usage = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST | GPUBufferUsage.COPY_SRC) {
+  acquire(
+    bytes: number,
+    usage: number = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST | GPUBufferUsage.COPY_SRC,
+  ): GPUBuffer {
     const size = 2 ** Math.ceil(Math.log2(Math.max(bytes, 256)));
     const key = `${usage}:${size}`;
     return this.#pool.get(key)?.pop() ?? this.device.createBuffer({ size, usage, label: `pool ${size} B` });

@@ -115,9 +115,11 @@ interface DevicePatterns {
  * change the patterns by passing a new array, not by writing into one already used here.
  */
 export class GpuRetrieval {
+  /** The context it runs in. */
   readonly gpu: GpuContext;
   readonly #uploaded = new WeakMap<object, DevicePatterns>();
 
+  /** Retrieval on the given context (patterns it uploads stay cached by their data array). */
   constructor(gpu: GpuContext) {
     this.gpu = gpu;
   }

@@ -12,8 +12,9 @@ export interface MnistSet {
   images: Matrix;
   /** Digit labels 0–9. */
   labels: Uint8Array;
-  /** Image height and width (28). */
+  /** Image height (28). */
   height: number;
+  /** Image width (28). */
   width: number;
 }
 

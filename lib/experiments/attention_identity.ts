@@ -12,14 +12,19 @@ import { createPrng, type Prng } from "../linalg/prng.ts";
 
 /** Sizes of the check. */
 export interface AttentionParams {
-  /** Number of state (query) patterns S and stored (key) patterns N. */
+  /** Number of state (query) patterns S. */
   s: number;
+  /** Number of stored (key) patterns N. */
   n: number;
-  /** Raw widths of R and Y, and the associative and value dimensions. */
+  /** Width of the state patterns R. */
   dr: number;
+  /** Width of the stored patterns Y. */
   dy: number;
+  /** Associative (key) dimension d_k; β = 1/√d_k. */
   dk: number;
+  /** Value dimension d_v. */
   dv: number;
+  /** Seed of the random matrices. */
   seed: number;
 }
 

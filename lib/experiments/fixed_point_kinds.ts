@@ -10,7 +10,8 @@ import { retrieveOn } from "../backend/retrieve.ts";
 import { backendLabel } from "../backend/select.ts";
 import type { Backend } from "../backend/types.ts";
 import { row, unitRows } from "../linalg/matrix.ts";
-import { compose, type Figure, panel, Plot, THEME } from "../plot/mod.ts";
+import * as Plot from "@observablehq/plot";
+import { compose, type Figure, panel, THEME } from "../plot/mod.ts";
 import { progress } from "./scale.ts";
 
 /** Parameters of the fixed-point census. */
@@ -19,7 +20,9 @@ export interface FixedPointParams {
   n: number;
   /** Number of queries (test digits, unit-normalised). */
   queries: number;
+  /** Inverse temperatures. */
   betas: number[];
+  /** Update cap per query. */
   maxSteps: number;
   /** Backend of the retrievals (from `selectBackend()`). */
   backend: Backend;
@@ -27,7 +30,9 @@ export interface FixedPointParams {
 
 /** Fractions of each kind per β and size measure. */
 export interface FixedPointData {
+  /** Stored digits N. */
   n: number;
+  /** Fraction of queries of each kind, per β and size measure. */
   rows: { beta: number; measure: string; kind: FixedPointKind; fraction: number }[];
   /** Fraction of queries that met the stopping rule, per β. */
   converged: { beta: number; fraction: number }[];

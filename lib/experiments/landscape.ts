@@ -7,7 +7,8 @@ import { energy } from "../hopfield/energy.ts";
 import { retrieve } from "../hopfield/retrieve.ts";
 import { fromRows, type Matrix, toRows } from "../linalg/matrix.ts";
 import type { MapKind } from "../maps/mod.ts";
-import { compose, type Figure, panel, Plot, THEME } from "../plot/mod.ts";
+import * as Plot from "@observablehq/plot";
+import { compose, type Figure, panel, THEME } from "../plot/mod.ts";
 
 /** Parameters of the landscape experiment. */
 export interface LandscapeParams {
@@ -21,14 +22,19 @@ export interface LandscapeParams {
   extent: number;
   /** Starting states of the descent trajectories. */
   starts: number[][];
+  /** Separation map (default softmax). */
   map?: MapKind;
 }
 
 /** Energy grid and trajectories for each β. */
 export interface LandscapeData {
+  /** The stored 2-D patterns. */
   patterns: number[][];
+  /** Half-width of the square shown. */
   extent: number;
+  /** Grid points per side. */
   grid: number;
+  /** Per β: the energy on the grid (row-major, y outer) and the trajectories. */
   panels: {
     beta: number;
     energy: number[];

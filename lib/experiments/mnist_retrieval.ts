@@ -12,7 +12,8 @@ import { backendLabel } from "../backend/select.ts";
 import type { Backend } from "../backend/types.ts";
 import { distance, type Matrix, row, selectRows } from "../linalg/matrix.ts";
 import { createPrng, sampleIndices } from "../linalg/prng.ts";
-import { compose, type Figure, greyPngUrl, panel, Plot, THEME } from "../plot/mod.ts";
+import * as Plot from "@observablehq/plot";
+import { compose, type Figure, greyPngUrl, panel, THEME } from "../plot/mod.ts";
 import { progress } from "./scale.ts";
 
 /** Parameters of the MNIST retrieval experiment. */
@@ -37,11 +38,13 @@ export interface MnistRetrievalParams {
 
 /** One corruption's results. */
 export interface CorruptionResult {
+  /** The corruption, as shown in the figure. */
   name: string;
   /** Example queries (row-major 784 each). */
   queries: number[][];
   /** Retrieved examples per β: `retrieved[b][e]`. */
   retrieved: number[][][];
+  /** The stored digits the examples came from (row-major 784 each). */
   targets: number[][];
   /** Per β: fraction of queries whose state is nearest to its own target, and mean ‖ξ* − x‖/‖x‖. */
   rates: { beta: number; correct: number; error: number; steps: number }[];
@@ -49,7 +52,9 @@ export interface CorruptionResult {
 
 /** Results for the half-mask and the noise corruptions. */
 export interface MnistRetrievalData {
+  /** Stored digits N. */
   n: number;
+  /** Half-mask and noise, in that order. */
   corruptions: CorruptionResult[];
   /** The backend the retrievals ran on. */
   backend: string;

@@ -9,26 +9,33 @@ import { retrieve } from "../hopfield/retrieve.ts";
 import { update } from "../hopfield/update.ts";
 import { distance, fromRows, maxRowNorm, row } from "../linalg/matrix.ts";
 import { createPrng } from "../linalg/prng.ts";
-import { compose, type Figure, panel, Plot, THEME } from "../plot/mod.ts";
+import * as Plot from "@observablehq/plot";
+import { compose, type Figure, panel, THEME } from "../plot/mod.ts";
 import { oneStepErrorBound, separation } from "../theory/separation.ts";
 
 /** Parameters of the one-step experiment. */
 export interface OneStepParams {
   /** Number of patterns N, uniform on the sphere of radius `radius` in ℝᵈ. */
   n: number;
+  /** Pattern dimension d. */
   d: number;
+  /** Pattern norm (the sphere's radius). */
   radius: number;
   /** Distance of each query from its pattern. */
   queryDistance: number;
   /** Queries per β (one per pattern, cycling). */
   queries: number;
+  /** Inverse temperatures. */
   betas: number[];
+  /** Seed of the patterns and queries. */
   seed: number;
 }
 
 /** Per β: worst and mean measured error over the queries, and the largest bound among them. */
 export interface OneStepData {
+  /** The parameters it ran with. */
   params: OneStepParams;
+  /** Per β: worst and mean error and the largest bound. */
   rows: { beta: number; worst: number; mean: number; bound: number }[];
 }
 

@@ -4,7 +4,8 @@
  *
  * @module
  */
-import { compose, type Figure, panel, Plot, THEME } from "../plot/mod.ts";
+import * as Plot from "@observablehq/plot";
+import { compose, type Figure, panel, THEME } from "../plot/mod.ts";
 import {
   fixedPointCoupling,
   type PhaseThresholds,
@@ -15,9 +16,13 @@ import { round } from "./round.ts";
 
 /** Fixed points against K, and the thresholds. */
 export interface BifurcationData {
+  /** Number of patterns N. */
   n: number;
+  /** Largest K drawn. */
   kMax: number;
+  /** K_sn, K_t, K_spin and the rest for N. */
   thresholds: PhaseThresholds;
+  /** Fixed points (K, m) on each branch, with their stability along the line. */
   points: { K: number; m: number; stable: boolean; branch: string }[];
 }
 

@@ -4,7 +4,8 @@
  *
  * @module
  */
-import { compose, type Figure, panel, Plot, THEME } from "../plot/mod.ts";
+import * as Plot from "@observablehq/plot";
+import { compose, type Figure, panel, THEME } from "../plot/mod.ts";
 import { type PhaseThresholds, phaseThresholds, reducedFixedPoints, reducedMap } from "../theory/phase.ts";
 import { round } from "./round.ts";
 
@@ -22,8 +23,11 @@ export interface CobwebParams {
 
 /** Curves and cobweb paths per panel. */
 export interface CobwebData {
+  /** Number of patterns N. */
   n: number;
+  /** The thresholds for N. */
   thresholds: PhaseThresholds;
+  /** Per K: the map's curve, the cobweb paths and the fixed points. */
   panels: {
     K: number;
     curve: { m: number; F: number }[];

@@ -9,7 +9,8 @@ import { retrieve } from "../hopfield/retrieve.ts";
 import { update } from "../hopfield/update.ts";
 import { columnMeans, distance, fromRows, row } from "../linalg/matrix.ts";
 import { createPrng } from "../linalg/prng.ts";
-import { compose, type Figure, panel, Plot, THEME } from "../plot/mod.ts";
+import * as Plot from "@observablehq/plot";
+import { compose, type Figure, panel, THEME } from "../plot/mod.ts";
 import {
   orderParameter,
   type PhaseThresholds,
@@ -22,6 +23,7 @@ import { round } from "./round.ts";
 
 /** Parameters of the full-iteration check. */
 export interface FullIterationParams {
+  /** Number of patterns N. */
   n: number;
   /** Embedding dimension (≥ N − 1); the simplex is rotated at random into ℝᵈ. */
   d: number;
@@ -29,18 +31,25 @@ export interface FullIterationParams {
   K: number;
   /** Starting order parameters of the trajectories. */
   starts: number[];
+  /** Updates drawn per trajectory. */
   steps: number;
   /** β grid of the threshold sweep. */
   betas: number[];
+  /** Update cap of the β sweep. */
   maxSteps: number;
+  /** Seed of the rotation and the kick. */
   seed: number;
 }
 
 /** Trajectories (full vs reduced) and the sweep of where the full iteration ends. */
 export interface FullIterationData {
+  /** The parameters it ran with. */
   params: FullIterationParams;
+  /** The thresholds for N. */
   thresholds: PhaseThresholds;
+  /** Order parameter of the full and the reduced iteration, per start and step. */
   trajectories: { start: number; t: number; full: number; reduced: number }[];
+  /** Per β: m reached from pattern 1, and the distance reached from the mean. */
   sweep: { beta: number; fromPattern: number; fromMean: number }[];
   /** Largest |m_full − m_reduced| over the trajectories. */
   maxGap: number;

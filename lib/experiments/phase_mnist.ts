@@ -11,7 +11,8 @@ import { MNIST_NORMALISATIONS, type MnistNormalisation, mnistPatterns } from "..
 import { energy } from "../hopfield/energy.ts";
 import { distinctStates } from "../hopfield/fixed_points.ts";
 import { row } from "../linalg/matrix.ts";
-import { compose, type Figure, panel, Plot, THEME } from "../plot/mod.ts";
+import * as Plot from "@observablehq/plot";
+import { compose, type Figure, panel, THEME } from "../plot/mod.ts";
 import { phaseThresholds } from "../theory/phase.ts";
 import { globalThreshold, meanSeparation, normalisedDivergence } from "../theory/phase_data.ts";
 import { progress } from "./scale.ts";
@@ -21,8 +22,11 @@ import { round } from "./round.ts";
 export interface MnistPhaseParams {
   /** Numbers of stored digits. */
   ns: number[];
+  /** How the digits are normalised. */
   normalisations: MnistNormalisation[];
+  /** Inverse temperatures. */
   betas: number[];
+  /** Update cap per digit. */
   maxSteps: number;
   /** Backend of the retrievals (from `selectBackend()`). */
   backend: Backend;
@@ -30,6 +34,7 @@ export interface MnistPhaseParams {
 
 /** Per (N, normalisation, β): the divergence, the minima, and the effective temperature. */
 export interface MnistPhaseData {
+  /** One row per (N, normalisation, β). */
   rows: {
     n: number;
     normalisation: MnistNormalisation;
@@ -50,6 +55,7 @@ export interface MnistPhaseData {
     betaGlobal: number | null;
     separation: number;
   }[];
+  /** The backend the retrievals ran on (name and description). */
   backend: string;
 }
 

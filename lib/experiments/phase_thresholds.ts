@@ -3,12 +3,14 @@
  *
  * @module
  */
-import { compose, type Figure, panel, Plot, THEME } from "../plot/mod.ts";
+import * as Plot from "@observablehq/plot";
+import { compose, type Figure, panel, THEME } from "../plot/mod.ts";
 import { phaseThresholds } from "../theory/phase.ts";
 import { round } from "./round.ts";
 
 /** K_sn, K_t and K_spin for each N. */
 export interface ThresholdScalingData {
+  /** K_sn, K_t and K_spin per N. */
   rows: { n: number; K_sn: number; K_t: number; K_spin: number }[];
 }
 

@@ -6,7 +6,8 @@
  * @module
  */
 import type { Backend } from "../backend/types.ts";
-import { compose, type Figure, panel, Plot, THEME } from "../plot/mod.ts";
+import * as Plot from "@observablehq/plot";
+import { compose, type Figure, panel, THEME } from "../plot/mod.ts";
 import { classicalCapacity, storageBound } from "../theory/capacity.ts";
 import { type CapacityProtocol, capacitySearch } from "./capacity.ts";
 
@@ -104,15 +105,21 @@ export interface CapacityVsDimensionParams {
   dims: Partial<Record<CapacityModelName, number[]>>;
   /** Largest N tried (a capacity at the cap is censored: drawn as a lower bound). */
   nMax: number;
+  /** Independent pattern sets per N. */
   trials: number;
+  /** Queried patterns per set. */
   queries: number;
+  /** Seed of the protocol. */
   seed: number;
+  /** Backend of the modern network's retrievals (from `selectBackend()`). */
   backend?: Backend;
 }
 
 /** Measured capacities and theory curves. */
 export interface CapacityVsDimensionData {
+  /** Measured capacity per model and d (censored: at the search cap). */
   measured: { model: string; d: number; capacity: number; censored: boolean }[];
+  /** Theory curves per model. */
   theory: { curve: string; model: string; d: number; n: number }[];
   /** Classical capacity / d at each measured d. */
   classicalRatios: { d: number; ratio: number }[];
@@ -222,20 +229,29 @@ export function capacityVsDimensionFigure(data: CapacityVsDimensionData): Figure
 
 /** Parameters of the modern-network sweep. */
 export interface ModernCapacityParams {
+  /** Dimension d. */
   d: number;
+  /** Inverse temperatures of the β sweep (at K = 3). */
   betas: number[];
   /** Pattern norms as K in M = K√(d−1). */
   Ks: number[];
+  /** Largest N tried. */
   nMax: number;
+  /** Independent pattern sets per N. */
   trials: number;
+  /** Queried patterns per set. */
   queries: number;
+  /** Seed of the protocol. */
   seed: number;
+  /** Backend of the retrievals (from `selectBackend()`). */
   backend?: Backend;
 }
 
 /** Capacity per β (at K = 3) and per K (at β = 1), with βM² for the collapse. */
 export interface ModernCapacityData {
+  /** Dimension d. */
   d: number;
+  /** Capacity per point of each sweep, with βM². */
   rows: { sweep: "β" | "K"; beta: number; K: number; betaM2: number; capacity: number; censored: boolean }[];
 }
 

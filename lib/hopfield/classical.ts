@@ -84,6 +84,7 @@ export function classicalEnergy(weights: Matrix, state: ArrayLike<number>): numb
 export interface ClassicalUpdateOptions {
   /** `async` (default): units one at a time in a random order from `prng` (sequential without one). */
   mode?: "async" | "sync";
+  /** Generator of the update order (async mode). */
   prng?: Prng;
 }
 

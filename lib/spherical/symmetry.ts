@@ -143,7 +143,9 @@ function layouts(group: PointGroup, m: number): number[][][][] {
 export interface StartGroup {
   /** As given: `G` or `G+k`. */
   name: string;
+  /** The point group. */
   group: PointGroup;
+  /** Points removed from a code of M + vacancies points. */
   vacancies: number;
 }
 

@@ -1,7 +1,7 @@
 /**
  * The temperature phase transition of a modern Hopfield network storing N equidistant patterns (Koulischer et
- * al. 2023, reconstructed in shared/papers §2.3–2.5): patterns of norm r with pairwise cosine c, Gram matrix
- * `G = r²[(1−c)I + c11ᵀ]`, separation `Δ = r²(1−c)`.
+ * al. 2023, reconstructed in data/sources/phase-transition.md §2.3–2.5): patterns of norm r with pairwise cosine
+ * c, Gram matrix `G = r²[(1−c)I + c11ᵀ]`, separation `Δ = r²(1−c)`.
  *
  * On the symmetric line `ξ = p x₁ + (1−p)/(N−1) Σ_{j≠1} xⱼ` the update `ξ ← X softmax(βXᵀξ)` reduces to one
  * dimension in the order parameter `m = (Np − 1)/(N−1)` (0: the mean, the global state; 1: pattern 1):
@@ -21,7 +21,9 @@ import { dot, type Matrix, row } from "../linalg/matrix.ts";
 
 /** The pattern set: norm `radius` (default 1) and pairwise `cosine` (default −1/(N−1), the centred simplex). */
 export interface EquidistantSet {
+  /** Norm of every pattern (default 1). */
   radius?: number;
+  /** Pairwise cosine (default −1/(N−1)). */
   cosine?: number;
 }
 
@@ -170,8 +172,11 @@ export interface PhaseThresholds {
   K_t: number;
   /** The global state loses stability. */
   K_spin: number;
+  /** `K_sn` as an inverse temperature: `K_sn / Δ`. */
   beta_sn: number;
+  /** `K_t / Δ`. */
   beta_t: number;
+  /** `K_spin / Δ`. */
   beta_spin: number;
   /** Our β_c: `beta_t`, the first-order transition (see notebook 03 for the argument). */
   beta_c: number;
@@ -230,7 +235,9 @@ export function phaseThresholds(n: number, options: EquidistantSet = {}): PhaseT
 
 /** A fixed point of the reduced map and whether it attracts (`|F'_K(m)| < 1`). */
 export interface ReducedFixedPoint {
+  /** The order parameter m of the fixed point. */
   m: number;
+  /** Whether it attracts along the symmetric line. */
   stable: boolean;
 }
 

@@ -11,7 +11,8 @@ import {
   runMnistRetrieval,
   runOneStep,
 } from "../../lib/experiments/mod.ts";
-import { compose, panel, Plot, toPng } from "../../lib/plot/mod.ts";
+import * as Plot from "@observablehq/plot";
+import { compose, panel, toPng } from "../../lib/plot/mod.ts";
 import { greyPng } from "../../lib/plot/png.ts";
 import { assertSvgSnapshot } from "../helpers.ts";
 
