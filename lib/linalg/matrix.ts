@@ -1,7 +1,9 @@
 /**
  * Dense row-major matrices on `Float64Array` and the few operations the workbench needs.
  *
- * A `Matrix` stores entry `(i, j)` at `data[i * cols + j]`. Patterns and queries are stored one per row.
+ * A `Matrix` stores entry `(i, j)` at `data[i * cols + j]`. Patterns and queries are stored one per row. The
+ * same flat typed arrays go to the backends (BLAS, WebGPU) without conversion, which is why the few products
+ * here are written out rather than taken from ml-matrix, whose matrices hold nested arrays of rows.
  *
  * @module
  */

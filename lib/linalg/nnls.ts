@@ -1,5 +1,6 @@
 /**
  * Non-negative least squares (Lawson & Hanson, *Solving Least Squares Problems*, 1974, Ch. 23, Algorithm NNLS).
+ * Written here because neither ml-matrix nor mathjs has an NNLS solver.
  *
  * @module
  */

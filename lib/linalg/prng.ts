@@ -1,7 +1,9 @@
 /**
  * Seeded pseudo-random numbers: xoshiro128** (Blackman & Vigna 2018, "Scrambled linear pseudorandom number
  * generators", https://prng.di.unimi.it/) seeded through SplitMix32, with Gaussian variates by the
- * Marsaglia polar method. The same seed gives the same stream on every platform.
+ * Marsaglia polar method. The same seed gives the same stream on every platform. Written here rather than taken
+ * from mathjs (whose seeded `random` keeps one global stream in its configuration) so that every experiment
+ * holds its own generator and passes it down.
  *
  * @module
  */

@@ -1,5 +1,12 @@
 /**
- * Dense linear solve by Gaussian elimination with partial pivoting (Golub & Van Loan, Alg. 3.4.1).
+ * Dense linear solves on row-major typed arrays: Gaussian elimination with partial pivoting (Golub & Van Loan,
+ * Alg. 3.4.1) and Cholesky (Alg. 4.2.1).
+ *
+ * Written here rather than taken from ml-matrix because both sit on hot paths (the polish's Gauss–Newton systems,
+ * the Newton continuation of `globalThreshold`) and measured faster in the same run on the development machine:
+ * LU 1.2 / 6.3 / 157 ms against ml-matrix's `LuDecomposition` 2.0 / 21.9 / 330 ms at n = 50 / 250 / 800, Cholesky
+ * 1.3 / 6.9 / 95 ms against its `CholeskyDecomposition` 2.1 / 13.0 / 119 ms (ml-matrix keeps rows as nested
+ * arrays; these work in place on one Float64Array).
  *
  * @module
  */

@@ -1,11 +1,11 @@
 /**
- * Bounds on spherical codes (shared/papers/spherical-code-bounds.md): `A(d, θ)` is the largest number of points
+ * Bounds on spherical codes (data/sources/spherical-code-bounds.md): `A(d, θ)` is the largest number of points
  * on S^{d−1} with pairwise angles ≥ θ, and `s = cos θ`. Every bound is returned as a real number (not rounded
  * down); rates are in bits per dimension.
  *
  * @module
  */
-import { betaInc, gegenbauer, largestJacobiZero, lnGamma } from "./special.ts";
+import { betaInc, binomial, gegenbauer, largestJacobiZero, lnGamma } from "./special.ts";
 
 function checkDim(d: number, action: string): void {
   if (!Number.isInteger(d) || d < 2) {
@@ -98,10 +98,6 @@ export function rankinUpper(d: number, theta: number): number {
   const C = Math.exp(0.5 * Math.log(Math.PI) + lnGamma((d - 1) / 2) - lnGamma(d / 2));
   const integral = Math.sin(beta) ** (d - 1) / (d - 1) - Math.cos(beta) * C * capMeasure(d, beta);
   return (C * Math.sin(beta) * Math.tan(beta)) / (2 * integral);
-}
-
-function binomial(n: number, k: number): number {
-  return Math.round(Math.exp(lnGamma(n + 1) - lnGamma(k + 1) - lnGamma(n - k + 1)));
 }
 
 const zeroCache = new Map<string, number>();

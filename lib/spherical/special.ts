@@ -1,9 +1,48 @@
 /**
- * Special functions for the spherical-code bounds: ln Γ (Lanczos), the regularised incomplete beta function
- * (continued fraction, modified Lentz), Gegenbauer and Jacobi polynomials by their three-term recurrences.
+ * Special functions for the spherical-code bounds: binomial coefficients (mathjs, exact), ln Γ (Lanczos), the
+ * regularised incomplete beta function (continued fraction, modified Lentz), Gegenbauer and Jacobi polynomials
+ * by their three-term recurrences.
+ *
+ * Written here rather than taken from mathjs: ln Γ, because mathjs's `lgamma` is less accurate (at x = 0.5 it
+ * is off by 3.4e-12 relative, this Lanczos sum by less than 1e-15); the incomplete beta function and the
+ * orthogonal polynomials, because mathjs has none of them.
  *
  * @module
  */
+import type { MathJsInstance } from "mathjs";
+// mathjs's single-file build loads in about a fifth of the time of its ES modules (≈0.2 s against ≈0.5–0.8 s).
+import mathjsBundle from "mathjs/lib/browser/math.js";
+
+const math = mathjsBundle as MathJsInstance;
+const binomials = new Map<string, number>();
+
+/**
+ * The binomial coefficient `C(n, k)` for integers 0 ≤ k ≤ n, computed in mathjs's BigNumber arithmetic (64
+ * significant digits) and rounded once to a double (Infinity beyond 1.8e308); cached. Exact wherever the result
+ * is below 2⁵³ (the ln Γ route, `exp(lnΓ(n+1) − lnΓ(k+1) − lnΓ(n−k+1))`, is off by one in 229 of the 1891
+ * coefficients with n ≤ 60), and finite where mathjs's number version overflows to NaN (n = 400, k = 200).
+ *
+ * @example
+ * ```ts
+ * import { binomial } from "./special.ts";
+ * import assert from "node:assert/strict";
+ * assert.equal(binomial(50, 25), 126410606437752);
+ * assert.equal(binomial(400, 200), 1.0295250013541444e119); // Python: float(math.comb(400, 200))
+ * assert.throws(() => binomial(3, 5), /k=5/);
+ * ```
+ */
+export function binomial(n: number, k: number): number {
+  if (!Number.isInteger(n) || !Number.isInteger(k) || n < 0 || k < 0 || k > n) {
+    throw new RangeError(`Cannot compute a binomial coefficient: need integers 0 ≤ k ≤ n: n=${n}, k=${k}`);
+  }
+  const key = `${n}:${k}`;
+  let c = binomials.get(key);
+  if (c === undefined) {
+    c = Number(math.combinations(math.bignumber(n), math.bignumber(k)).toString());
+    binomials.set(key, c);
+  }
+  return c;
+}
 
 const LANCZOS = [
   0.99999999999980993,

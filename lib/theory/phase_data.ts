@@ -1,7 +1,7 @@
 /**
  * The phase transition for arbitrary pattern sets (e.g. MNIST), where the equidistant closed forms do not
  * apply: the data-dependent instability of the global fixed point and a β_eff estimate from the patterns'
- * separation (shared/papers §2.6).
+ * separation (data/sources/phase-transition.md §2.6).
  *
  * Everything is computed in the N-dimensional coefficient space: after one update every state is `ξ = Xᵀp`
  * with p on the simplex, the scores are `Gp` (G = XXᵀ, the N × N Gram matrix), and the fixed-point equation
@@ -10,7 +10,8 @@
  *
  * @module
  */
-import { columnMeans, distance, matmulT, type Matrix, maxRowNorm, row } from "../linalg/matrix.ts";
+import { EigenvalueDecomposition, Matrix as MlMatrix } from "ml-matrix";
+import { columnMeans, distance, matmulT, type Matrix, maxRowNorm, row, transpose } from "../linalg/matrix.ts";
 import { softmax } from "../maps/softmax.ts";
 import { solve } from "../linalg/solve.ts";
 
@@ -36,7 +37,11 @@ export function meanSeparation(patterns: Matrix): number {
   return ss / (n - 1);
 }
 
-/** Largest eigenvalue of `A·B` for symmetric PSD A and B given as `v ↦ ABv` (power iteration, Rayleigh). */
+/**
+ * Largest eigenvalue of `A·B` for symmetric PSD A and B given as `v ↦ ABv` (power iteration, Rayleigh). Used on
+ * the continuation's hot path, where each step needs only the spectral radius of an N × N Jacobian: one
+ * iteration is O(N²), a full eigendecomposition O(N³).
+ */
 function topEigenvalue(apply: (v: Float64Array) => Float64Array, n: number, tol = 1e-14): number {
   let v = new Float64Array(n).map((_, i) => 1 + Math.sin(1 + i)); // fixed start: deterministic
   let lambda = 0;
@@ -122,6 +127,24 @@ export interface GlobalThreshold {
 }
 
 /**
+ * `λ_max(Cov_u)` of centred rows Xc (N × d): the largest eigenvalue of `Xcᵀ Xc / N` (d × d), or of the Gram
+ * matrix `Xc Xcᵀ / N` (N × N, the same non-zero eigenvalues), whichever is smaller, by ml-matrix's symmetric
+ * eigendecomposition (Householder tridiagonalisation and QL; exact to rounding, where a power iteration's
+ * convergence depends on the gap to the second eigenvalue).
+ */
+function largestCovarianceEigenvalue(centred: Matrix): number {
+  const n = centred.rows, d = centred.cols;
+  const small = n <= d ? matmulT(centred, centred) : matmulT(transpose(centred), transpose(centred));
+  const k = small.rows;
+  const rows = Array.from(
+    { length: k },
+    (_, i) => Array.from(small.data.subarray(i * k, (i + 1) * k), (v) => v / n),
+  );
+  const { realEigenvalues } = new EigenvalueDecomposition(new MlMatrix(rows), { assumeSymmetric: true });
+  return Math.max(...realEigenvalues);
+}
+
+/**
  * The data-dependent stability threshold of the global fixed point. For centred data (mean 0) the global fixed
  * point is ξ = 0 with Jacobian `β Cov_u[x]`, so `β = 1/λ_max(Cov_u)`. Otherwise the global branch is followed
  * from β = 0 (p uniform) by Newton continuation in coefficient space (steps of 3% near instability), and the β where the largest
@@ -146,17 +169,7 @@ export function globalThreshold(
   if (n < 2) throw new RangeError(`Cannot locate the global threshold: need N ≥ 2 patterns: N=${n}`);
   const mean = columnMeans(patterns);
   const centredRows = patterns.data.map((v, k) => v - mean[k % d]);
-  const C = matmulT({ rows: n, cols: d, data: centredRows }, { rows: n, cols: d, data: centredRows });
-  // Nonzero eigenvalues of Cov_u = Xcᵀ Xc / N equal those of the centred Gram matrix / N.
-  const lambdaMax = topEigenvalue((v) => {
-    const out = new Float64Array(n);
-    for (let i = 0; i < n; i++) {
-      let s = 0;
-      for (let j = 0; j < n; j++) s += C.data[i * n + j] * v[j];
-      out[i] = s / n;
-    }
-    return out;
-  }, n);
+  const lambdaMax = largestCovarianceEigenvalue({ rows: n, cols: d, data: centredRows });
   const centred = Math.hypot(...mean) <= 1e-12 * maxRowNorm(patterns);
   if (centred) return { beta: 1 / lambdaMax, lambdaMax, centred, found: true };
   const betaMax = options.betaMax ?? 30 / lambdaMax;

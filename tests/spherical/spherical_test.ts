@@ -97,7 +97,7 @@ Deno.test("cap measure: closed forms in d = 2…5, symmetry μ(θ) + μ(π − �
     assertClose(capMeasure(7, t) + capMeasure(7, Math.PI - t), 1, 1e-14);
   }
   assertClose(betaInc(0.4, 3, 2), 0.1792, 1e-14); // 4x³ − 3x⁴
-  // log₂(1/μ_d(60°)) at d = 50 and 850 (high-precision PARI values quoted in shared/papers: 13.384, 181.379)
+  // log₂(1/μ_d(60°)) at d = 50 and 850 (high-precision PARI values quoted in data/sources/spherical-code-bounds.md: 13.384, 181.379)
   assertClose(-Math.log2(capMeasure(50, 60 * DEG)), 13.384, 1e-3);
   assertClose(-Math.log2(capMeasure(850, 60 * DEG)), 181.379, 1e-3);
 });

@@ -36,7 +36,7 @@ function finalFrom(X: Matrix, start: number[], beta: number): Float64Array {
   );
 }
 
-Deno.test("phaseThresholds() reproduces the derived threshold table (shared/papers §2.5)", () => {
+Deno.test("phaseThresholds() reproduces the derived threshold table (data/sources/phase-transition.md §2.5)", () => {
   const table: [number, number, number, number][] = [ // N, K_sn, m_sn, β_sn (centred unit simplex)
     [3, 2.7456, 0.3772, 1.8304],
     [4, 3.2187, 0.5071, 2.4141],
