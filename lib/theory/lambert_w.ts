@@ -1,6 +1,7 @@
 /**
  * Lambert W, the inverse of `w ↦ w·eʷ`, on its two real branches, by Halley's iteration
  * (Corless et al. 1996, "On the Lambert W function", Eq. 5.9) from the series starting points of §4.
+ * Written here because mathjs has no Lambert W.
  *
  * @module
  */
