@@ -188,17 +188,12 @@ export const COMMANDS: Record<string, Command> = {
     flags: ["dim", "points", "seed", "restarts", "patience", "time-budget-s"],
     run(f) {
       const log = progress("code");
-      let said = 0;
       const code = optimiseCode(f.integer("dim"), f.integer("points"), {
         seed: f.integer("seed", 1),
         restarts: f.has("restarts") ? f.integer("restarts") : undefined,
         patience: f.has("patience") ? f.integer("patience") : undefined,
         timeBudgetMs: 1000 * f.number("time-budget-s", 60),
-        onProgress: (i) => {
-          if (i.elapsedMs - said > 2000) {
-            [said] = [i.elapsedMs, log(`restart ${i.restart + 1}: best ${i.best.toFixed(7)}°`)];
-          }
-        },
+        onProgress: (i) => log.tick(`restart ${i.restart + 1}: best ${i.best.toFixed(7)}°`),
       });
       return {
         min_angle_deg: code.degrees,

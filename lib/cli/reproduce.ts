@@ -6,17 +6,18 @@
  *
  * @module
  */
-import { parseScale } from "../experiments/scale.ts";
+import { parseScale, type Scale } from "../experiments/scale.ts";
 import { Flags, parseArgs } from "./args.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
 
-// nbclient driver: runs one notebook, prints one JSON line per event. Python is used only through Jupyter.
+// nbclient driver: runs one notebook, prints one JSON line per event: cell starts, the cells' stderr lines (the
+// experiments' progress), errors. Python is used only through Jupyter.
 const DRIVER = `
 import json, sys, time, nbformat
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
-path, out = sys.argv[1], sys.argv[2]
+path, out, cwd, timeout = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
 nb = nbformat.read(path, as_version=4)
 code = [i for i, c in enumerate(nb.cells) if c.cell_type == "code"]
 t0 = time.time()
@@ -25,7 +26,16 @@ def emit(**k):
 def start(cell, cell_index, **_):
     if cell_index in code:
         emit(event="start", cell=code.index(cell_index) + 1, cells=len(code), t=time.time() - t0)
-client = NotebookClient(nb, timeout=1200, kernel_name="deno", resources={"metadata": {"path": sys.argv[3]}}, on_cell_start=start)
+class Client(NotebookClient):
+    def output(self, outs, msg, display_id, cell_index):
+        content = msg.get("content", {})
+        if msg.get("msg_type") == "stream" and content.get("name") == "stderr":
+            for line in content.get("text", "").splitlines():
+                if line.strip():
+                    emit(event="progress", text=line, t=time.time() - t0)
+        return super().output(outs, msg, display_id, cell_index)
+client = Client(nb, timeout=None if timeout <= 0 else timeout, kernel_name="deno",
+                resources={"metadata": {"path": cwd}}, on_cell_start=start)
 try:
     client.execute()
     ok = True
@@ -37,6 +47,9 @@ emit(event="done", ok=ok, t=time.time() - t0)
 sys.exit(0 if ok else 1)
 `;
 
+/** Seconds a cell may run at each scale before Jupyter stops it (0: no limit; `paper` runs the papers' sizes). */
+const CELL_TIMEOUT = { smoke: 600, quick: 1800, paper: 0 } as const;
+
 /** Notebooks in `notebooks/`, in order. */
 export function listNotebooks(): string[] {
   return [...Deno.readDirSync(`${ROOT}notebooks`)].filter((e) => e.name.endsWith(".ipynb")).map((e) => e.name)
@@ -44,16 +57,27 @@ export function listNotebooks(): string[] {
 }
 
 /** Runs one notebook; returns whether every cell succeeded. */
-async function runNotebook(name: string, env: Record<string, string>): Promise<boolean> {
+async function runNotebook(name: string, scale: Scale, env: Record<string, string>): Promise<boolean> {
   await Deno.mkdir(`${ROOT}.cache/notebooks`, { recursive: true });
   const child = new Deno.Command("/usr/bin/python3", {
-    args: ["-c", DRIVER, `${ROOT}notebooks/${name}`, `${ROOT}.cache/notebooks/${name}`, `${ROOT}notebooks`],
+    args: [
+      "-c",
+      DRIVER,
+      `${ROOT}notebooks/${name}`,
+      `${ROOT}.cache/notebooks/${name}`,
+      `${ROOT}notebooks`,
+      String(CELL_TIMEOUT[scale]),
+    ],
     env,
     stdout: "piped",
     stderr: "piped",
   }).spawn();
-  let ok = false, cell = 0;
-  const stderr = child.stderr.pipeTo(new WritableStream({ write: () => {} }));
+  let ok = false, cell = 0, said = false;
+  // Jupyter's own messages (a kernel that is not registered, say): kept, and shown if the notebook fails.
+  let log = "";
+  const stderr = child.stderr.pipeThrough(new TextDecoderStream()).pipeTo(
+    new WritableStream({ write: (text) => void (log = (log + text).slice(-8000)) }),
+  );
   const decoder = new TextDecoder();
   let buffer = "";
   for await (const chunk of child.stdout) {
@@ -62,7 +86,15 @@ async function runNotebook(name: string, env: Record<string, string>): Promise<b
     while ((nl = buffer.indexOf("\n")) >= 0) {
       const line = buffer.slice(0, nl);
       buffer = buffer.slice(nl + 1);
-      let ev: { event: string; cell?: number; cells?: number; t?: number; ok?: boolean; message?: string };
+      let ev: {
+        event: string;
+        cell?: number;
+        cells?: number;
+        t?: number;
+        ok?: boolean;
+        message?: string;
+        text?: string;
+      };
       try {
         ev = JSON.parse(line);
       } catch {
@@ -71,7 +103,10 @@ async function runNotebook(name: string, env: Record<string, string>): Promise<b
       if (ev.event === "start") {
         cell = ev.cell ?? 0;
         console.error(`  ${name}: cell ${ev.cell}/${ev.cells} (${ev.t?.toFixed(1)} s)`);
+      } else if (ev.event === "progress") {
+        console.error(`    ${ev.text}`);
       } else if (ev.event === "error") {
+        said = true;
         console.error(`FAILED: ${name}, code cell ${cell}:\n${ev.message}`);
       } else if (ev.event === "done") {
         ok = ev.ok === true;
@@ -81,12 +116,15 @@ async function runNotebook(name: string, env: Record<string, string>): Promise<b
   }
   await stderr;
   const status = await child.status;
+  if (!(ok && status.success) && !said) {
+    console.error(`FAILED: ${name}, before or between cells (Jupyter said):\n${log.trim() || "(nothing)"}`);
+  }
   return ok && status.success;
 }
 
 /** Parses the command line and runs the notebooks; returns the exit code. */
 export async function main(argv: string[]): Promise<number> {
-  let scale: string, figures: string | undefined, names: string[];
+  let scale: Scale, figures: string | undefined, names: string[];
   try {
     const args = parseArgs(argv);
     const flags = new Flags(args, "reproduce", ["scale", "figures"]);
@@ -115,7 +153,7 @@ export async function main(argv: string[]): Promise<number> {
   const t0 = performance.now();
   const failed: string[] = [];
   try {
-    for (const name of names) if (!(await runNotebook(name, env))) failed.push(name);
+    for (const name of names) if (!(await runNotebook(name, scale, env))) failed.push(name);
   } finally {
     if (xdg) await Deno.remove(xdg, { recursive: true });
   }

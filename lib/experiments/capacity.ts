@@ -43,13 +43,17 @@ export type Criterion =
 
 /** An empirical capacity protocol. */
 export interface CapacityProtocol {
+  /** The network. */
   model: CapacityModel;
+  /** How the stored patterns are drawn. */
   distribution: PatternDistribution;
   /** Pattern dimension. */
   d: number;
   /** Sphere radius (distribution `sphere`; default 1). */
   radius?: number;
+  /** How a query is made from a stored pattern. */
   corruption: Corruption;
+  /** When a final state counts as retrieved. */
   criterion: Criterion;
   /** Fraction of queries that must be retrieved (default 0.9). */
   successProbability?: number;
@@ -59,6 +63,7 @@ export interface CapacityProtocol {
   queries?: number;
   /** Update cap: sweeps (classical, dense) or steps (modern); default 100. */
   maxSteps?: number;
+  /** Seed; each N and trial derives its own generator from it. */
   seed: number;
   /** Backend of the modern network's retrievals (required for it; chosen once by `selectBackend()`). */
   backend?: Backend;
@@ -288,6 +293,7 @@ export async function capacitySearch(
     async (n) => {
       const rate = await retrievalRate(protocol, n);
       evaluations.push({ n, rate });
+      log.tick(`N = ${n}: rate ${rate.toFixed(3)} (evaluation ${evaluations.length})`);
       return rate >= required;
     },
     nMin,

@@ -48,16 +48,38 @@ export function atScale<T>(scale: Scale, values: Record<Scale, T>): T {
   return values[parseScale(scale)];
 }
 
+/** A progress reporter: `log(message)` prints a line; `log.tick(message)` prints only every 2 s at most. */
+export interface Progress {
+  /** Prints `[name] message (elapsed s)` on stderr (unless `HOPFIELD_QUIET` is set). */
+  (message: string): void;
+  /** Like a call, but only when 2 s have passed since the last line: for steps of a long loop. */
+  tick(message: string): void;
+}
+
 /**
- * Prints a progress line to stderr (`[name] message (elapsed s)`), unless `HOPFIELD_QUIET` is set.
- * Returns a function that reports the next step.
+ * A progress reporter for a long computation: lines `[name] message (elapsed s)` on stderr, which a notebook
+ * shows under the running cell and `deno task reproduce` forwards; silent when `HOPFIELD_QUIET` is set.
+ *
+ * @example
+ * ```ts
+ * import { progress } from "./scale.ts";
+ * const log = progress("demo");
+ * for (let i = 0; i < 3; i++) log.tick(`step ${i}`); // at most one line every 2 s
+ * log("done");
+ * ```
  */
-export function progress(name: string): (message: string) => void {
+export function progress(name: string): Progress {
   const start = performance.now();
   const quiet = Deno.env.get("HOPFIELD_QUIET") !== undefined;
-  return (message: string) => {
+  let last = start;
+  const log = (message: string) => {
+    last = performance.now();
     if (quiet) return;
-    const s = ((performance.now() - start) / 1000).toFixed(1);
-    console.error(`[${name}] ${message} (${s} s)`);
+    console.error(`[${name}] ${message} (${((last - start) / 1000).toFixed(1)} s)`);
   };
+  return Object.assign(log, {
+    tick: (message: string) => {
+      if (performance.now() - last >= 2000) log(message);
+    },
+  });
 }

@@ -7,7 +7,8 @@
  *
  * @module
  */
-import { compose, type Figure, panel, Plot, THEME } from "../plot/mod.ts";
+import * as Plot from "@observablehq/plot";
+import { compose, type Figure, panel, THEME } from "../plot/mod.ts";
 import type { Matrix } from "../linalg/matrix.ts";
 import {
   capPackingUpper,
@@ -27,19 +28,25 @@ const DEG = 180 / Math.PI;
 
 /** Parameters of the Tammes sweep. */
 export interface TammesParams {
+  /** Dimension d of the sphere S^{d−1}. */
   d: number;
+  /** Numbers of points M. */
   ms: number[];
+  /** Most restarts per code. */
   restarts: number;
   /** Restarts without gain before a code is final (see {@link optimiseCode}; default 1000). */
   patience?: number;
   /** Per code. */
   timeBudgetMs: number;
+  /** Seed; the code for M uses seed + M. */
   seed: number;
 }
 
 /** Our best code per M, with the bounds. */
 export interface TammesData {
+  /** Dimension d. */
   d: number;
+  /** One row per M: the angle, Δ_min, the bounds, the imbalance and the time. */
   rows: {
     m: number;
     degrees: number;
@@ -69,6 +76,7 @@ export function runTammes(params: TammesParams): TammesData {
       patience: params.patience,
       timeBudgetMs: params.timeBudgetMs,
       seed: params.seed + m,
+      onProgress: (i) => log.tick(`M = ${m}: restart ${i.restart + 1}, best ${i.best.toFixed(7)}°`),
     });
     const sep = separationBounds(params.d, m);
     rows.push({
@@ -157,6 +165,7 @@ export function separationBoundFigure(data: TammesData): Figure {
 
 /** Bounds on A(d, θ) for each dimension and angle. */
 export interface CodeSizeData {
+  /** One row per (d, angle, bound). */
   rows: { d: number; angle: number; bound: string; value: number }[];
 }
 
@@ -215,6 +224,7 @@ export function codeSizeBoundsFigure(data: CodeSizeData): Figure {
 
 /** KHM capacity against the feature dimension. */
 export interface KhmData {
+  /** One row per (D_Φ, Δ_min): the bounds on M* and their rates. */
   rows: { D: number; deltaMin: number; lower: number; upper: number; lowerRate: number; upperRate: number }[];
 }
 
