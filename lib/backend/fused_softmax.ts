@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { type DenseMatrix, type Matrix, matrix } from "../linalg/matrix.ts";
+import type { DenseMatrix } from "../linalg/matrix.ts";
 import type { Blas } from "./blas.ts";
 import { OnlineSoftmax } from "./online_softmax.ts";
 
@@ -18,9 +18,9 @@ const FUSED_QUERIES = 256, FUSED_BLOCK = 1 << 20;
  * The fused softmax step in f32: for each block of queries and each chunk of patterns, `S = Q·Xcᵀ` (sgemm),
  * the online softmax of `β·S` in place (WebAssembly SIMD on every core; Milakov & Gimelshein 2018), rescale the
  * output rows by `α`, then `O += S·Xc` (sgemm); finally `out = O / ℓ`. Memory: one score block and one output
- * block, whatever B and N. @internal
+ * block, whatever B and N. The states stay in f32 (a B × d f64 copy per step cost more than the softmax at S0). @internal
  *
- * Shapes: X N × d (f32), queries B × d → states B × d (Float64).
+ * Shapes: X N × d (f32), queries B × d → states B × d (f32).
  */
 export function fusedSoftmaxStep(
   blas: Blas,
@@ -28,16 +28,19 @@ export function fusedSoftmaxStep(
   n: number,
   queries: DenseMatrix,
   beta: number,
-): Matrix {
+): DenseMatrix {
   const d = queries.cols, b = queries.rows;
-  const states = matrix(b, d);
+  const states = { rows: b, cols: d, data: new Float32Array(b * d) };
   const sm = OnlineSoftmax.shared();
   const qb = Math.min(FUSED_QUERIES, b), nc = Math.min(Math.max(512, Math.floor(FUSED_BLOCK / qb)), n);
-  const Q = new Float32Array(qb * d), O = new Float32Array(qb * d);
+  // f32 queries are multiplied in place (a block of rows is contiguous); f64 ones are converted block by block.
+  const direct = queries.data instanceof Float32Array ? queries.data : null;
+  const Q = direct ? null : workspace("queries", qb * d);
   for (let q0 = 0; q0 < b; q0 += qb) {
     const m = Math.min(qb, b - q0);
-    Q.set(queries.data.subarray(q0 * d, (q0 + m) * d));
-    O.fill(0);
+    const Qb = direct ? direct.subarray(q0 * d, (q0 + m) * d) : Q!;
+    if (!direct) Q!.set(queries.data.subarray(q0 * d, (q0 + m) * d));
+    const O = states.data.subarray(q0 * d, (q0 + m) * d); // accumulated in place, normalised at the end
     let block = sm.reserve(m, Math.ceil(nc / 4) * 4);
     block.max.fill(-Infinity);
     block.norm.fill(0);
@@ -48,14 +51,17 @@ export function fusedSoftmaxStep(
         for (let r = 0; r < m; r++) block.scores.fill(-Infinity, r * stride + w, (r + 1) * stride);
       }
       const Xc = X.subarray(j0 * d, (j0 + w) * d);
-      blas.gemm(true, m, w, d, Q, d, Xc, d, 0, block.scores, stride);
+      blas.gemm(true, m, w, d, Qb, d, Xc, d, 0, block.scores, stride);
       sm.run(m, stride, beta);
-      const alpha = block.alpha;
-      for (let r = 0; r < m; r++) {
-        const a = alpha[r];
-        if (a !== 1) { for (let k = r * d; k < (r + 1) * d; k++) O[k] *= a; }
+      // The first chunk writes O (beta = 0); later ones rescale it by α = exp(β(m_old − m_new)), then add.
+      if (j0 > 0) {
+        const alpha = block.alpha;
+        for (let r = 0; r < m; r++) {
+          const a = alpha[r];
+          if (a !== 1) { for (let k = r * d; k < (r + 1) * d; k++) O[k] *= a; }
+        }
       }
-      blas.gemm(false, m, d, w, block.scores, stride, Xc, d, 1, O, d);
+      blas.gemm(false, m, d, w, block.scores, stride, Xc, d, j0 > 0 ? 1 : 0, O, d);
     }
     for (let r = 0; r < m; r++) {
       const norm = block.norm[r];
@@ -64,8 +70,18 @@ export function fusedSoftmaxStep(
           `Cannot apply softmax: scores must be finite: query ${q0 + r} has no finite score`,
         );
       }
-      for (let k = 0; k < d; k++) states.data[(q0 + r) * d + k] = O[r * d + k] / norm;
+      const inv = 1 / norm;
+      for (let k = r * d; k < (r + 1) * d; k++) O[k] *= inv;
     }
   }
   return states;
+}
+
+const workspaces = new Map<string, Float32Array>();
+
+/** A scratch array of at least `length` floats, kept across calls (the step allocates nothing per call). */
+function workspace(name: string, length: number): Float32Array {
+  let w = workspaces.get(name);
+  if (!w || w.length < length) workspaces.set(name, w = new Float32Array(length));
+  return w;
 }

@@ -17,6 +17,11 @@ import { SOFTMAX_WASM } from "./wasm/softmax_wasm.ts";
 const PAGE = 65536;
 /** Largest shared memory (1 GiB); the score block itself stays near a few MB. */
 const MAX_PAGES = 16384;
+/**
+ * Fewest scores per thread (about 0.15 ms of work): a smaller block runs on the calling thread alone, since
+ * waking a worker costs more than it saves there, and far more when the BLAS threads are still spinning.
+ */
+const MIN_PART = 1 << 17;
 /** Control words per worker: [job, done, s, r0, r1, stride, m, l, a, k(f32)]. */
 const CTRL = 16;
 
@@ -166,7 +171,7 @@ export class OnlineSoftmax {
   run(rows: number, stride: number, beta: number): void {
     this.#assertOpen("run the softmax kernel");
     const k = beta * Math.LOG2E, o = this.#offsets;
-    const parts = Math.min(this.threads, Math.ceil(rows / 8));
+    const parts = Math.min(this.threads, Math.ceil(rows / 8), Math.ceil((rows * stride) / MIN_PART));
     const per = Math.ceil(rows / parts);
     const seq = ++this.#seq;
     for (let t = 1; t < parts; t++) {

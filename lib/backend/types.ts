@@ -24,8 +24,8 @@ export interface StepOutput {
 
 /** States after the update(s), and the probabilities of the last update when asked for. */
 export interface StepResult {
-  /** B × d. */
-  states: Matrix;
+  /** B × d, in the backend's precision (Float32 from the fused `blas` step). */
+  states: DenseMatrix;
   /** B × N, present unless `probabilities: false`. */
   probabilities?: Matrix;
 }

@@ -45,10 +45,10 @@ export interface RetrieveResult {
  */
 export type LoopRequest =
   | { op: "step"; states: Matrix; probabilities: boolean }
-  | { op: "energies"; states: Matrix };
+  | { op: "energies"; states: DenseMatrix };
 
 /** The driver's answer: a step's states (and probabilities when asked), or energies. @internal */
-export type LoopReply = { states: Matrix; probabilities?: Matrix } | Float64Array;
+export type LoopReply = { states: DenseMatrix; probabilities?: Matrix } | Float64Array;
 
 /**
  * The retrieval loop over a batch: every still-moving query takes one batched update per round; a query stops
