@@ -67,6 +67,48 @@ export interface Blas {
   gemmNT(a: FloatArray, b: FloatArray, c: FloatArray, m: number, n: number, k: number): void;
   /** `C = A·B` (row-major): A is m × k, B is k × n, C is m × n. */
   gemmNN(a: FloatArray, b: FloatArray, c: FloatArray, m: number, n: number, k: number): void;
+  /**
+   * Solves `A x = b` (A n × n row-major Float64, b length n) by LAPACK's LU with partial pivoting (`dgetrf`,
+   * `dgetrs`), or `null` when the library has no LAPACK. Throws when A is singular.
+   */
+  solve: ((A: Float64Array, b: ArrayLike<number>, n: number) => Float64Array) | null;
+}
+
+const LAPACK = {
+  dgetrf_: { parameters: ["buffer", "buffer", "buffer", "buffer", "buffer", "buffer"], result: "void" },
+  dgetrs_: {
+    parameters: [
+      "buffer",
+      "buffer",
+      "buffer",
+      "buffer",
+      "buffer",
+      "buffer",
+      "buffer",
+      "buffer",
+      "buffer",
+      "usize",
+    ],
+    result: "void",
+  },
+} as const;
+
+/**
+ * `A x = b` through LAPACK's Fortran interface. LAPACK reads the row-major A as its transpose, so `dgetrf`
+ * factorises Aᵀ and `dgetrs` with trans = 'T' solves (Aᵀ)ᵀ x = b. The last argument is the hidden length of the
+ * character argument (gfortran's convention; ignored by C implementations such as OpenBLAS's).
+ */
+function lapackSolve(lib: Deno.DynamicLibrary<typeof LAPACK>): NonNullable<Blas["solve"]> {
+  return (A, b, n) => {
+    const a = A.slice(), x = Float64Array.from(b), ipiv = new Int32Array(Math.max(1, n));
+    const N = Int32Array.of(n), one = Int32Array.of(1), info = new Int32Array(1);
+    lib.symbols.dgetrf_(N, N, a, N, ipiv, info);
+    if (info[0] > 0) throw new RangeError(`Cannot solve: A is singular (column ${info[0] - 1})`);
+    if (info[0] < 0) throw new Error(`Cannot solve: dgetrf rejected argument ${-info[0]}`);
+    lib.symbols.dgetrs_(new TextEncoder().encode("T"), N, one, a, N, ipiv, x, N, info, 1n);
+    if (info[0] !== 0) throw new Error(`Cannot solve: dgetrs rejected argument ${-info[0]}`);
+    return x;
+  };
 }
 
 let cached: Blas | null | undefined;
@@ -103,9 +145,14 @@ export function loadBlas(): Blas | null {
         );
       }
     };
+    let solve: Blas["solve"] = null;
+    try {
+      solve = lapackSolve(Deno.dlopen(library, LAPACK));
+    } catch { /* no LAPACK in this library */ }
     cached = {
       library,
       gemm,
+      solve,
       gemmNT: (a, b, c, m, n, k) => gemm(true, m, n, k, a, k, b, k, 0, c, n),
       gemmNN: (a, b, c, m, n, k) => gemm(false, m, n, k, a, k, b, n, 0, c, n),
     };

@@ -6,6 +6,7 @@
  */
 import { energyRows } from "../hopfield/energy.ts";
 import { type DenseMatrix, type FloatArray, type Matrix, matrix } from "../linalg/matrix.ts";
+import { solve } from "../linalg/solve.ts";
 import { applyScaled } from "../maps/separate.ts";
 import type { MapSpec } from "../maps/spec.ts";
 import { type Blas, loadBlas } from "./blas.ts";
@@ -61,6 +62,9 @@ export function blasBackend(precision: "f32" | "f64" = "f32"): Backend | null {
       iterate: (X, Q, spec, steps, output) => iterateSteps(step, X, Q, spec, steps, output),
       energies: (X, states, spec) => Promise.resolve(energyRows(X, states, spec)),
       scores: (X, Q) => Promise.resolve(blockScores(blas, Arr, asArr(X), X.rows, Q)),
+      // LAPACK when the library has it; the TypeScript LU otherwise, and for shapes it should name in its error.
+      solve: (A, b) =>
+        blas.solve && A.rows === A.cols && b.length === A.rows ? blas.solve(A.data, b, A.rows) : solve(A, b),
     } satisfies Backend,
   );
 }

@@ -6,6 +6,7 @@
 import { energyRows } from "../hopfield/energy.ts";
 import { updateRows } from "../hopfield/update.ts";
 import { type DenseMatrix, type Matrix, matrix } from "../linalg/matrix.ts";
+import { solve } from "../linalg/solve.ts";
 import type { MapSpec } from "../maps/spec.ts";
 import { iterateSteps } from "./iterate.ts";
 import type { Backend, StepOutput, StepResult } from "./types.ts";
@@ -35,6 +36,7 @@ export const cpuBackend: Backend = Object.freeze(
     iterate: (X, Q, spec, steps, output) => iterateSteps(step, X, Q, spec, steps, output),
     energies: (X, states, spec) => Promise.resolve(energyRows(X, states, spec)),
     scores: (X, Q) => Promise.resolve(scoresOnHost(X, Q)),
+    solve,
   } satisfies Backend,
 );
 

@@ -58,4 +58,9 @@ export interface Backend {
   energies(patterns: DenseMatrix, states: DenseMatrix, spec: MapSpec): Promise<Float64Array>;
   /** The scores `S = Q·Xᵀ` (B × N) of every query against every pattern. */
   scores(patterns: DenseMatrix, queries: DenseMatrix): Promise<Matrix>;
+  /**
+   * Solves the dense system `A x = b` (A n × n, Float64) on the host: LAPACK's LU through the same library on
+   * `blas`, the TypeScript LU elsewhere. Synchronous: Newton steps call it in their inner loop.
+   */
+  solve(A: Matrix, b: ArrayLike<number>): Float64Array;
 }

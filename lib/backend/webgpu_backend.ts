@@ -4,6 +4,7 @@
  * @module
  */
 import { energyRows } from "../hopfield/energy.ts";
+import { solve } from "../linalg/solve.ts";
 import { GpuContext, type GpuLimits } from "./gpu_context.ts";
 import { GpuRetrieval } from "./gpu_retrieval.ts";
 import type { Backend } from "./types.ts";
@@ -44,6 +45,7 @@ export async function webgpuBackend(options: WebgpuOptions = {}): Promise<Backen
           ? run.energies(X, states, spec.beta)
           : Promise.resolve(energyRows(X, states, spec)),
       scores: (X, Q) => run.scores(X, Q),
+      solve,
     } satisfies Backend,
   );
 }

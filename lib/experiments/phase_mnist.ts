@@ -67,7 +67,7 @@ export async function runMnistPhase(params: MnistPhaseParams): Promise<MnistPhas
     for (const n of params.ns) {
       const X = mnistPatterns(n, normalisation);
       const separation = meanSeparation(X), Kt = phaseThresholds(n).K_t;
-      const g = globalThreshold(X);
+      const g = globalThreshold(X, { solve: params.backend.solve });
       thresholds.push({
         n,
         normalisation,

@@ -75,11 +75,15 @@ function jacobianApply(G: Matrix, p: Float64Array, beta: number): (v: Float64Arr
   };
 }
 
+/** A dense solver of `A x = b`: `solve` from linalg, or a backend's (LAPACK on `blas`). */
+export type DenseSolve = (A: Matrix, b: ArrayLike<number>) => Float64Array;
+
 /** The fixed point `p = softmax(βGp)` by Newton's method from `start` (used for continuation along a branch). */
 function newtonFixedPoint(
   G: Matrix,
   beta: number,
   start: Float64Array,
+  dense: DenseSolve,
 ): { p: Float64Array; converged: boolean } {
   const n = start.length;
   let p = start.slice();
@@ -104,7 +108,7 @@ function newtonFixedPoint(
         J.data[i * n + j] = (i === j ? 1 : 0) - beta * q[i] * (G.data[i * n + j] - qG[j]);
       }
     }
-    const step = solve(J, residual);
+    const step = dense(J, residual);
     p = p.map((x, i) => x - step[i]);
     if (Math.hypot(...step) <= 1e-15) return { p, converged: true };
   }
@@ -149,7 +153,8 @@ function largestCovarianceEigenvalue(centred: Matrix): number {
  * point is ξ = 0 with Jacobian `β Cov_u[x]`, so `β = 1/λ_max(Cov_u)`. Otherwise the global branch is followed
  * from β = 0 (p uniform) by Newton continuation in coefficient space (steps of 3% near instability), and the β where the largest
  * Jacobian eigenvalue reaches 1 (or the branch folds) is located by bisection to relative width `tol`
- * (default 1e-10). If that does not happen below `betaMax` (default 30/λ_max), `found` is false.
+ * (default 1e-10). If that does not happen below `betaMax` (default 30/λ_max), `found` is false. Each Newton
+ * step solves an N × N system with `solve` (default: the TypeScript LU; `backend.solve` brings LAPACK).
  * Shapes: patterns N × d.
  *
  * @example
@@ -163,9 +168,9 @@ function largestCovarianceEigenvalue(centred: Matrix): number {
  */
 export function globalThreshold(
   patterns: Matrix,
-  options: { tol?: number; betaMax?: number } = {},
+  options: { tol?: number; betaMax?: number; solve?: DenseSolve } = {},
 ): GlobalThreshold {
-  const n = patterns.rows, d = patterns.cols, tol = options.tol ?? 1e-10;
+  const n = patterns.rows, d = patterns.cols, tol = options.tol ?? 1e-10, dense = options.solve ?? solve;
   if (n < 2) throw new RangeError(`Cannot locate the global threshold: need N ≥ 2 patterns: N=${n}`);
   const mean = columnMeans(patterns);
   const centredRows = patterns.data.map((v, k) => v - mean[k % d]);
@@ -181,7 +186,7 @@ export function globalThreshold(
   let hi = 0.25 / lambdaMax;
   for (;;) {
     if (hi > betaMax) return { beta: Infinity, lambdaMax, centred, found: false };
-    const r = newtonFixedPoint(G, hi, pLo);
+    const r = newtonFixedPoint(G, hi, pLo, dense);
     if (!r.converged) break; // Newton fails at a fold: the branch ends there
     const rho = radius(hi, r.p);
     if (rho >= 1) break;
@@ -190,7 +195,7 @@ export function globalThreshold(
   }
   while (hi - lo > tol * hi) {
     const mid = 0.5 * (lo + hi);
-    const r = newtonFixedPoint(G, mid, pLo);
+    const r = newtonFixedPoint(G, mid, pLo, dense);
     if (r.converged && radius(mid, r.p) < 1) [lo, pLo] = [mid, r.p];
     else hi = mid;
   }

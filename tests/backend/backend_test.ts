@@ -194,3 +194,16 @@ Deno.test("every backend's scores are Q·Xᵀ, and nearestRows() finds the neare
   }
   await assert.rejects(() => nearestRows(cpuBackend, X, sphere(1, 3, { prng })), /query=3, patterns=16/);
 });
+
+Deno.test("backend.solve: LAPACK on blas agrees with the TypeScript LU, and a singular system is refused", async () => {
+  const prng = createPrng(8);
+  for (const n of [1, 7, 120]) {
+    const A = { rows: n, cols: n, data: new Float64Array(n * n).map(() => prng.normal()) };
+    const b = Float64Array.from({ length: n }, () => prng.normal());
+    const ref = cpuBackend.solve(A, b);
+    assertAllClose((await selectBackend("blas")).solve(A, b), ref, 1e-9, `n=${n}`);
+  }
+  const singular = { rows: 2, cols: 2, data: Float64Array.of(1, 2, 2, 4) };
+  assert.throws(() => blas64!.solve(singular, [1, 1]), /singular/);
+  assert.throws(() => blas64!.solve({ rows: 2, cols: 3, data: new Float64Array(6) }, [1, 1]), /A=2×3/);
+});
