@@ -13,24 +13,17 @@ import { MAP_KINDS, type MapKind, separate } from "../maps/mod.ts";
 import { storageBound } from "../theory/capacity.ts";
 import { phaseThresholds } from "../theory/phase.ts";
 import { optimiseCode } from "../spherical/optimise.ts";
-import {
-  capMeasure,
-  capPackingUpper,
-  cswLower,
-  cswRate,
-  klRate,
-  levenshtein,
-  rankinUpper,
-  separationBounds,
-} from "../spherical/bounds.ts";
 import { progress } from "../experiments/scale.ts";
 import { capacitySearch } from "../experiments/capacity.ts";
 import {
   CAPACITY_MODELS,
   type CapacityModelName,
   capacityProtocol,
-} from "../experiments/storage_capacity.ts";
+} from "../experiments/capacity_protocols.ts";
 import { Flags, parseArgs } from "./args.ts";
+
+/** The spherical-code bounds, loaded only by the commands that print them (they bring in mathjs). */
+const bounds = () => import("../spherical/bounds.ts");
 
 /** A command: its flags and what it prints. */
 interface Command {
@@ -208,12 +201,14 @@ export const COMMANDS: Record<string, Command> = {
     summary:
       "bounds on the size of a code in dimension d with minimal angle θ: {cap_measure, csw_lower, cap_packing_upper, rankin_upper, levenshtein_upper, kl_rate, csw_rate}",
     flags: ["dim", "angle-deg"],
-    run(f) {
+    async run(f) {
       const d = f.integer("dim"), deg = f.number("angle-deg");
       if (!(deg > 0 && deg <= 180)) {
         throw new RangeError(`Cannot run code-bounds: --angle-deg must be in (0, 180]: --angle-deg=${deg}`);
       }
       const t = (deg * Math.PI) / 180;
+      const { capMeasure, capPackingUpper, cswLower, cswRate, klRate, levenshtein, rankinUpper } =
+        await bounds();
       return {
         cap_measure: capMeasure(d, t),
         csw_lower: cswLower(d, t),
@@ -229,7 +224,7 @@ export const COMMANDS: Record<string, Command> = {
     summary:
       "Proposition 3.1 of Hu et al. 2024, bounds on the optimal Δ_min of M points on S^{d−1}: {lower, upper}",
     flags: ["dim", "points"],
-    run: (f) => separationBounds(f.integer("dim"), f.integer("points")),
+    run: async (f) => (await bounds()).separationBounds(f.integer("dim"), f.integer("points")),
   },
   "storage-bound": {
     summary: "Ramsauer et al. 2020 Theorem 3: {a, b, c, c_corollary, n_lower, c_required, valid}",

@@ -7,6 +7,7 @@ export * from "./one_step.ts";
 export * from "./fixed_point_kinds.ts";
 export * from "./attention_identity.ts";
 export * from "./capacity.ts";
+export * from "./capacity_protocols.ts";
 export * from "./storage_capacity.ts";
 export * from "./phase_cobweb.ts";
 export * from "./phase_bifurcation.ts";
