@@ -53,7 +53,18 @@ Deno.test("the capacity protocol is deterministic and rejects inconsistent setti
     criterion: { kind: "bits", fraction: 0.02 },
     seed: 9,
   };
-  assert.equal(await retrievalRate(p, 6), await retrievalRate(p, 6));
+  // The rate at N depends only on (seed, N, trial), not on which N were evaluated before or in what order.
+  const ns = [4, 6, 8, 10, 12];
+  const forward: number[] = [];
+  for (const n of ns) forward.push(await retrievalRate({ ...p, trials: 3 }, n));
+  const backward: number[] = [];
+  for (const n of [...ns].reverse()) backward.unshift(await retrievalRate({ ...p, trials: 3 }, n));
+  assert.deepEqual(backward, forward);
+  assert.ok(forward.some((r) => r > 0 && r < 1), `some rate strictly between 0 and 1: ${forward}`);
+  // and a different seed draws different pattern sets, so the rates near capacity move
+  const other: number[] = [];
+  for (const n of ns) other.push(await retrievalRate({ ...p, trials: 3, seed: 10 }, n));
+  assert.notDeepEqual(other, forward);
   await assert.rejects(() => retrievalRate({ ...p, distribution: "sphere" }, 3), /distribution=sphere/);
   await assert.rejects(
     () => retrievalRate({ ...p, model: { kind: "modern", beta: 1 }, distribution: "sphere" }, 3),
