@@ -95,6 +95,7 @@ export function runFullIteration(params: FullIterationParams): FullIterationData
       eps: 1e-13,
       trajectory: false,
     });
+    log.tick(`β = ${b.toPrecision(3)}`);
     return {
       beta: round(b),
       fromPattern: round(orderParameter(X, row(fromX.states, 0), delta)),

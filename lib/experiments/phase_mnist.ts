@@ -68,6 +68,9 @@ export async function runMnistPhase(params: MnistPhaseParams): Promise<MnistPhas
       const X = mnistPatterns(n, normalisation);
       const separation = meanSeparation(X), Kt = phaseThresholds(n).K_t;
       const g = globalThreshold(X, { solve: params.backend.solve });
+      log.tick(
+        `${normalisation}, N = ${n}: global threshold ${g.found ? g.beta.toPrecision(4) : "not found"}`,
+      );
       thresholds.push({
         n,
         normalisation,
@@ -94,6 +97,7 @@ export async function runMnistPhase(params: MnistPhaseParams): Promise<MnistPhas
           minima: reps.length,
           energyMin: round(Math.min(...energies)),
         });
+        log.tick(`${normalisation}, N = ${n}: β = ${beta.toPrecision(3)} done, ${reps.length} minima`);
       }
       log(`${normalisation}, N = ${n}: ${params.betas.length} β values`);
     }
