@@ -7,12 +7,16 @@
 import { energyRows } from "../hopfield/energy.ts";
 import { type DenseMatrix, type FloatArray, type Matrix, matrix } from "../linalg/matrix.ts";
 import { solve } from "../linalg/solve.ts";
-import { applyScaled } from "../maps/separate.ts";
+import { applyScaled, scaleShifted } from "../maps/separate.ts";
 import type { MapSpec } from "../maps/spec.ts";
 import { type Blas, loadBlas } from "./blas.ts";
+import { checkF32 } from "./f32_range.ts";
 import { fusedSoftmaxStep } from "./fused_softmax.ts";
 import { iterateSteps } from "./iterate.ts";
 import type { Backend, StepOutput, StepResult } from "./types.ts";
+
+/** `fn()` as a promise: its value, or what it throws as a rejection. */
+const settle = <T>(fn: () => T): Promise<T> => new Promise((resolve) => resolve(fn()));
 
 /** Queries per block of the unfused step and of `scores`. */
 const QUERY_BLOCK = 64;
@@ -46,12 +50,22 @@ export function blasBackend(precision: "f32" | "f64" = "f32"): Backend | null {
     if (!c) converted.set(m.data, c = new Arr(m.data));
     return c;
   };
-  const step = (patterns: DenseMatrix, queries: DenseMatrix, spec: MapSpec, output: StepOutput = {}) => {
+  const guard = (X: DenseMatrix, Q: DenseMatrix, spec?: MapSpec) => {
+    if (precision === "f32") checkF32("blas", X, Q, spec);
+  };
+  // deno-lint-ignore require-await
+  const step = async (
+    patterns: DenseMatrix,
+    queries: DenseMatrix,
+    spec: MapSpec,
+    output: StepOutput = {},
+  ) => {
+    guard(patterns, queries, spec);
     const X = asArr(patterns);
     if (spec.kind === "softmax" && X instanceof Float32Array && output.probabilities === false) {
-      return Promise.resolve({ states: fusedSoftmaxStep(blas, X, patterns.rows, queries, spec.beta) });
+      return { states: fusedSoftmaxStep(blas, X, patterns.rows, queries, spec.beta) };
     }
-    return Promise.resolve(unfusedStep(blas, Arr, X, patterns.rows, queries, spec, output));
+    return unfusedStep(blas, Arr, X, patterns.rows, queries, spec, output);
   };
   return Object.freeze(
     {
@@ -61,7 +75,11 @@ export function blasBackend(precision: "f32" | "f64" = "f32"): Backend | null {
       step,
       iterate: (X, Q, spec, steps, output) => iterateSteps(step, X, Q, spec, steps, output),
       energies: (X, states, spec) => Promise.resolve(energyRows(X, states, spec)),
-      scores: (X, Q) => Promise.resolve(blockScores(blas, Arr, asArr(X), X.rows, Q)),
+      scores: (X, Q) =>
+        settle(() => {
+          guard(X, Q);
+          return blockScores(blas, Arr, asArr(X), X.rows, Q);
+        }),
       // LAPACK when the library has it; the TypeScript LU otherwise, and for shapes it should name in its error.
       solve: (A, b) =>
         blas.solve && A.rows === A.cols && b.length === A.rows ? blas.solve(A.data, b, A.rows) : solve(A, b),
@@ -107,8 +125,7 @@ function unfusedStep(
     for (let r = 0; r < m; r++) {
       const srow = scores.subarray(r * n, (r + 1) * n);
       const prow = probabilities.data.subarray((q0 + r) * n, (q0 + r + 1) * n);
-      for (let i = 0; i < n; i++) z[i] = spec.beta * srow[i];
-      applyScaled(z, spec, prow);
+      applyScaled(scaleShifted(srow, spec.beta, z, "update"), spec, prow);
       srow.set(prow);
     }
     blas.gemmNN(scores, X, out, m, d, n);

@@ -7,6 +7,9 @@ import { energyRows } from "../hopfield/energy.ts";
 import { solve } from "../linalg/solve.ts";
 import { GpuContext, type GpuLimits } from "./gpu_context.ts";
 import { GpuRetrieval } from "./gpu_retrieval.ts";
+import type { DenseMatrix } from "../linalg/matrix.ts";
+import type { MapSpec } from "../maps/spec.ts";
+import { checkF32 } from "./f32_range.ts";
 import type { Backend } from "./types.ts";
 
 /** Options of {@link webgpuBackend}. */
@@ -32,19 +35,34 @@ export async function webgpuBackend(options: WebgpuOptions = {}): Promise<Backen
   const gpu = await GpuContext.create(options);
   if (!gpu) return null;
   const run = new GpuRetrieval(gpu);
+  const name = "webgpu";
+  // Multi-step states stay in the convex hull of the patterns, so their norms never exceed the patterns' largest.
+  const guard = (X: DenseMatrix, Q: DenseMatrix, spec?: MapSpec, steps = 1) => {
+    checkF32(name, X, Q, spec);
+    if (steps > 1) checkF32(name, X, X, spec);
+  };
   return Object.freeze(
     {
-      name: "webgpu",
+      name,
       precision: "f32",
       description: `${gpu.description}${gpu.fallback ? " (software fallback adapter)" : ""}`,
-      step: (X, Q, spec, output = {}) => run.iterate(X, Q, spec, 1, output.probabilities !== false),
-      iterate: (X, Q, spec, steps, output = {}) =>
-        run.iterate(X, Q, spec, steps, output.probabilities !== false),
-      energies: (X, states, spec) =>
-        spec.kind === "softmax"
-          ? run.energies(X, states, spec.beta)
-          : Promise.resolve(energyRows(X, states, spec)),
-      scores: (X, Q) => run.scores(X, Q),
+      step: async (X, Q, spec, output = {}) => {
+        guard(X, Q, spec);
+        return await run.iterate(X, Q, spec, 1, output.probabilities !== false);
+      },
+      iterate: async (X, Q, spec, steps, output = {}) => {
+        guard(X, Q, spec, steps);
+        return await run.iterate(X, Q, spec, steps, output.probabilities !== false);
+      },
+      energies: async (X, states, spec) => {
+        if (spec.kind !== "softmax") return energyRows(X, states, spec);
+        guard(X, states, spec);
+        return await run.energies(X, states, spec.beta);
+      },
+      scores: async (X, Q) => {
+        guard(X, Q);
+        return await run.scores(X, Q);
+      },
       solve,
     } satisfies Backend,
   );

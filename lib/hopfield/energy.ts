@@ -5,7 +5,7 @@
  * @module
  */
 import { type DenseMatrix, dot, type Matrix, maxRowNorm } from "../linalg/matrix.ts";
-import { conjugate, type MapSpec, tsallisEntropy } from "../maps/mod.ts";
+import { applyScaled, type MapSpec, scaleShifted, tsallisEntropy } from "../maps/mod.ts";
 import { checkPatterns, type HopfieldOptions, hopfieldSpec } from "./options.ts";
 
 /**
@@ -35,7 +35,11 @@ export function energy(patterns: Matrix, query: ArrayLike<number>, options: Hopf
   return energyUnchecked(patterns, query, spec, maxRowNorm(patterns));
 }
 
-/** Energy without argument checks, for inner loops. `maxNorm` is `M`. @internal */
+/**
+ * Energy without argument checks, for inner loops. `maxNorm` is `M`. The conjugate term is computed scaled by
+ * 1/β and shifted by the largest score, `β⁻¹Ψ*(βs) = max s + β⁻¹Ψ*(β(s − max s))` (for the sparse maps
+ * `⟨s, p⟩ + β⁻¹H_α(p)`), so that it stays finite however large β is. @internal
+ */
 export function energyUnchecked(
   patterns: DenseMatrix,
   query: ArrayLike<number>,
@@ -43,12 +47,25 @@ export function energyUnchecked(
   maxNorm: number,
 ): number {
   const n = patterns.rows, d = patterns.cols;
-  const z = new Float64Array(n);
-  for (let i = 0; i < n; i++) z[i] = spec.beta * dot(patterns.data.subarray(i * d, (i + 1) * d), query);
+  const s = new Float64Array(n);
+  for (let i = 0; i < n; i++) s[i] = dot(patterns.data.subarray(i * d, (i + 1) * d), query);
+  let top = -Infinity;
+  for (let i = 0; i < n; i++) if (s[i] > top) top = s[i];
+  const z = scaleShifted(s, spec.beta, new Float64Array(n), "compute energy");
+  let lse: number; // β⁻¹Ψ*(βs)
+  if (spec.kind === "softmax") {
+    let sum = 0;
+    for (let i = 0; i < n; i++) sum += Math.exp(z[i]);
+    lse = top + Math.log(sum) / spec.beta;
+  } else {
+    const p = applyScaled(z, spec, new Float64Array(n));
+    let inner = 0;
+    for (let i = 0; i < n; i++) if (p[i] > 0) inner += s[i] * p[i];
+    lse = inner + tsallisEntropy(p, spec.alpha) / spec.beta;
+  }
   const uniform = new Float64Array(n).fill(1 / n);
   const constant = spec.alpha === 1 ? Math.log(n) : tsallisEntropy(uniform, spec.alpha);
-  return -conjugate(z, spec) / spec.beta + 0.5 * dot(query, query) + constant / spec.beta +
-    0.5 * maxNorm * maxNorm;
+  return -lse + 0.5 * dot(query, query) + constant / spec.beta + 0.5 * maxNorm * maxNorm;
 }
 
 /**

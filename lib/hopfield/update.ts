@@ -4,7 +4,7 @@
  * @module
  */
 import { type DenseMatrix, dot, type Matrix, matrix, row } from "../linalg/matrix.ts";
-import { applyScaled, type MapSpec } from "../maps/mod.ts";
+import { applyScaled, type MapSpec, scaleShifted } from "../maps/mod.ts";
 import { checkPatterns, type HopfieldOptions, hopfieldSpec } from "./options.ts";
 
 /** The result of one update of a single state. */
@@ -47,10 +47,8 @@ export function updateInto(
   probabilities: Float64Array,
 ): void {
   const n = patterns.rows, d = patterns.cols;
-  for (let i = 0; i < n; i++) {
-    probabilities[i] = spec.beta * dot(patterns.data.subarray(i * d, (i + 1) * d), query);
-  }
-  applyScaled(probabilities, spec, probabilities);
+  for (let i = 0; i < n; i++) probabilities[i] = dot(patterns.data.subarray(i * d, (i + 1) * d), query);
+  applyScaled(scaleShifted(probabilities, spec.beta, probabilities, "update"), spec, probabilities);
   state.fill(0);
   for (let i = 0; i < n; i++) {
     const p = probabilities[i];

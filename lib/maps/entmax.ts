@@ -50,18 +50,23 @@ export function entmax15(z: ArrayLike<number>, out: Float64Array = new Float64Ar
 }
 
 /**
- * α-entmax for any α > 1 by bisection on τ (Blondel et al. 2020, Alg. 1), robust to peaked scores and −∞
- * entries: with `x = (α−1)(z − max z)`, τ lies in `[−1, −(1/n)^{α−1}]`; 60 halvings fix it to machine
- * precision, and the result is renormalised so that it sums to one.
+ * α-entmax for any α > 1 by bisection (Blondel et al. 2020, Alg. 1), written so that it stays accurate as α → 1:
+ * with `ε = α − 1` and `xᵢ = zᵢ − max z`, `pᵢ = [1 + ε(xᵢ − θ)]₊^{1/ε} = exp(log1p(ε(xᵢ − θ))/ε)`, which tends to
+ * `exp(xᵢ − θ)` (softmax) as ε → 0 instead of raising a rounded number to the power 1/ε. Σp decreases in θ, and
+ * `θ ∈ [0, −expm1(−ε ln n)/ε]` (at the upper end every pᵢ ≤ 1/n); 80 halvings fix θ to rounding, and the result
+ * is renormalised so that it sums to one. (This is the usual `[(α−1)z − τ]₊^{1/(α−1)}` with τ = −1 + εθ.)
  *
- * Shapes: `z` length n → probabilities length n.
+ * Shapes: `z` length n → probabilities length n. Entries equal to −∞ get probability 0.
  *
  * @example
  * ```ts
  * import { entmax } from "./entmax.ts";
+ * import { softmax } from "./softmax.ts";
  * import assert from "node:assert/strict";
  * const p = entmax([-2, 0, 0.5], 2); // α = 2 is sparsemax
  * assert.ok(Math.abs(p[1] - 0.25) < 1e-12 && Math.abs(p[2] - 0.75) < 1e-12);
+ * const q = entmax([-2, 0, 0.5], 1 + 2 ** -52), s = softmax([-2, 0, 0.5]); // α → 1 is softmax
+ * assert.ok(q.every((v, i) => Math.abs(v - s[i]) < 1e-12));
  * ```
  */
 export function entmax(
@@ -76,29 +81,27 @@ export function entmax(
   }
   const m = checkedMax(z, "compute entmax");
   if (m === Infinity) return infiniteShare(z, out);
-  const am1 = alpha - 1, inv = 1 / am1, n = z.length;
+  const eps = alpha - 1, n = z.length;
   const x = new Float64Array(n);
-  for (let i = 0; i < n; i++) x[i] = am1 * (z[i] - m);
-  const mass = (tau: number): number => {
+  for (let i = 0; i < n; i++) x[i] = z[i] - m;
+  const entry = (v: number, theta: number): number => {
+    const u = eps * (v - theta);
+    return u > -1 ? Math.exp(Math.log1p(u) / eps) : 0;
+  };
+  const mass = (theta: number): number => {
     let s = 0;
-    for (let i = 0; i < n; i++) {
-      const v = x[i] - tau;
-      if (v > 0) s += Math.pow(v, inv);
-    }
+    for (let i = 0; i < n; i++) s += entry(x[i], theta);
     return s;
   };
-  let lo = -1, hi = -Math.pow(1 / n, am1);
-  for (let it = 0; it < 60 && hi - lo > 0; it++) {
+  let lo = 0, hi = -Math.expm1(-eps * Math.log(n)) / eps; // mass(lo) ≥ 1 ≥ mass(hi)
+  for (let it = 0; it < 80 && hi - lo > 0; it++) {
     const mid = 0.5 * (lo + hi);
+    if (mid === lo || mid === hi) break;
     if (mass(mid) >= 1) lo = mid;
     else hi = mid;
   }
   let total = 0;
-  for (let i = 0; i < n; i++) {
-    const v = x[i] - lo;
-    out[i] = v > 0 ? Math.pow(v, inv) : 0;
-    total += out[i];
-  }
+  for (let i = 0; i < n; i++) total += out[i] = entry(x[i], lo);
   for (let i = 0; i < n; i++) out[i] /= total;
   return out;
 }
@@ -115,6 +118,18 @@ export function entmax(
  * ```
  */
 export function tsallisEntropy(p: ArrayLike<number>, alpha: number): number {
+  if (!(alpha >= 1) || !Number.isFinite(alpha)) {
+    throw new RangeError(
+      `Cannot compute the Tsallis entropy: alpha must be a finite number ≥ 1: alpha=${alpha}`,
+    );
+  }
+  for (let j = 0; j < p.length; j++) {
+    if (!(p[j] >= 0) || !Number.isFinite(p[j])) {
+      throw new RangeError(
+        `Cannot compute the Tsallis entropy: probabilities must be finite and ≥ 0: p[${j}]=${p[j]}`,
+      );
+    }
+  }
   let h = 0;
   if (alpha === 1) {
     for (let j = 0; j < p.length; j++) if (p[j] > 0) h -= p[j] * Math.log(p[j]);

@@ -5,12 +5,14 @@
  */
 import type { Matrix } from "../linalg/matrix.ts";
 import { entmax, entmax15 } from "./entmax.ts";
-import { softmax } from "./softmax.ts";
+import { checkedMax, softmax } from "./softmax.ts";
 import { sparsemax } from "./sparsemax.ts";
 import { type MapOptions, type MapSpec, mapSpec } from "./spec.ts";
 
 /**
- * Applies a separation map to `β·scores`: `p = map(β z)`.
+ * Applies a separation map to `β·scores`: `p = map(β z)`. Every map here is invariant to shifting its argument,
+ * so the scores are shifted by their maximum before they are scaled (`β(zᵢ − max z)`): a product that would
+ * overflow cannot make a false tie, and the map is exact in the limit β → ∞ (see {@link scaleShifted}).
  *
  * Shapes: `scores` length n → probabilities length n (into `out` when given).
  *
@@ -28,9 +30,38 @@ export function separate(
   out: Float64Array = new Float64Array(scores.length),
 ): Float64Array {
   const spec = mapSpec(options);
-  const z = new Float64Array(scores.length);
-  for (let i = 0; i < z.length; i++) z[i] = spec.beta * scores[i];
+  const z = scaleShifted(scores, spec.beta, new Float64Array(scores.length), "apply the map");
   return applyScaled(z, spec, out);
+}
+
+/**
+ * `zᵢ = β(sᵢ − max s)` into `z` (which may be `s` itself): the argument every map receives. The shift happens
+ * before the product, so `β = 1e300` with scores 2e10 and 1e10 gives (0, −∞), not a tie of two infinities.
+ * +∞ scores stay +∞ (the others become −∞). Throws, naming `action`, on NaN or when no score exceeds −∞.
+ *
+ * @example
+ * ```ts
+ * import { scaleShifted } from "./separate.ts";
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(Array.from(scaleShifted([2e10, 1e10], 1e300, new Float64Array(2))), [0, -Infinity]);
+ * ```
+ */
+export function scaleShifted(
+  scores: ArrayLike<number>,
+  beta: number,
+  z: Float64Array,
+  action = "apply the map",
+): Float64Array {
+  const m = checkedMax(scores, action);
+  if (m === Infinity) {
+    for (let i = 0; i < scores.length; i++) z[i] = scores[i] === Infinity ? Infinity : -Infinity;
+    return z;
+  }
+  for (let i = 0; i < scores.length; i++) {
+    const d = scores[i] - m;
+    z[i] = d === 0 ? 0 : beta * d;
+  }
+  return z;
 }
 
 /**

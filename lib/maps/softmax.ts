@@ -81,13 +81,17 @@ export function logSumExp(z: ArrayLike<number>): number {
  * import assert from "node:assert/strict";
  * // As β → ∞, lse(β, z) → max z.
  * assert.ok(Math.abs(lse(1e6, [0.3, 0.7]) - 0.7) < 1e-6);
+ * assert.equal(lse(1e300, [2e10, 1e10]), 2e10);
  * ```
  */
 export function lse(beta: number, z: ArrayLike<number>): number {
   if (!(beta > 0) || !Number.isFinite(beta)) {
     throw new RangeError(`Cannot compute lse: beta must be a positive finite number: beta=${beta}`);
   }
-  const scaled = new Float64Array(z.length);
-  for (let i = 0; i < z.length; i++) scaled[i] = beta * z[i];
-  return logSumExp(scaled) / beta;
+  // lse(β, z) = max z + β⁻¹ log Σ exp(β(zᵢ − max z)): finite however large β is.
+  const m = checkedMax(z, "compute lse");
+  if (m === Infinity) return Infinity;
+  let s = 0;
+  for (let i = 0; i < z.length; i++) s += z[i] === m ? 1 : Math.exp(beta * (z[i] - m));
+  return m + Math.log(s) / beta;
 }

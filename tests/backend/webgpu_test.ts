@@ -1,7 +1,7 @@
 // WebGPU against the cpu reference. CI installs mesa-vulkan-drivers, so an adapter (lavapipe) must exist there:
 // a missing adapter fails these tests rather than skipping them. Sizes stay small: lavapipe is slow.
 import assert from "node:assert/strict";
-import { cpuBackend, webgpuBackend } from "../../lib/backend/mod.ts";
+import { cpuBackend, selectBackend, webgpuBackend } from "../../lib/backend/mod.ts";
 import { GpuContext } from "../../lib/backend/gpu_context.ts";
 import { GpuRetrieval } from "../../lib/backend/gpu_retrieval.ts";
 import { mapSpec } from "../../lib/maps/spec.ts";
@@ -119,4 +119,40 @@ Deno.test("webgpu energies on a grid of states agree with the Float64 energy", a
   assertAllClose(got, ref, TOL * 10);
   const chunked = await new GpuRetrieval(tinyContext!).energies(X, grid, 3);
   assertAllClose(chunked, ref, TOL * 10);
+});
+
+Deno.test("f32 backends match the reference or refuse naming the f32 range: huge norms, huge β, α far from 1", async () => {
+  const blas = await selectBackend("blas");
+  const cases = [
+    { X: fromRows([[1e20, 0], [0, 1e20]]), Q: fromRows([[1e20, 1]]), spec: mapSpec({ beta: 1 }) },
+    { X: fromRows([[1, 0], [0, 1]]), Q: fromRows([[0.9, 0.1]]), spec: mapSpec({ beta: 1e300 }) },
+    {
+      X: fromRows([[1, 0], [0, 1]]),
+      Q: fromRows([[0.9, 0.1]]),
+      spec: mapSpec({ beta: 3, kind: "entmax", alpha: 1e9 }),
+    },
+    { X: fromRows([[1, 0], [0, 1]]), Q: fromRows([[0.9, 0.1]]), spec: mapSpec({ beta: 1e30 }) },
+  ];
+  for (const { X, Q, spec } of cases) {
+    const ref = await cpuBackend.step(X, Q, spec);
+    for (const backend of [gpu!, blas]) {
+      for (const probabilities of [true, false]) {
+        try {
+          const got = await backend.step(X, Q, spec, { probabilities });
+          assert.ok(got.states.data.every(Number.isFinite), `${backend.name}: finite states`);
+          const scale = Math.max(...ref.states.data.map(Math.abs));
+          assertAllClose(got.states.data, ref.states.data, TOL * 4 * scale, `${backend.name} ${spec.beta}`);
+        } catch (e) {
+          assert.match(
+            (e as Error).message,
+            /f32 range ±3\.4e38/,
+            `${backend.name}: ${(e as Error).message}`,
+          );
+        }
+      }
+    }
+  }
+  // The first and second cases must be refused (they cannot be computed in f32).
+  await assert.rejects(() => gpu!.step(cases[0].X, cases[0].Q, cases[0].spec), /scores can reach/);
+  await assert.rejects(() => blas.step(cases[1].X, cases[1].Q, cases[1].spec), /beta=1e\+300/);
 });

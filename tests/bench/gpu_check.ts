@@ -16,6 +16,8 @@ const blas = await selectBackend("blas");
 console.log(JSON.stringify({ webgpu: backendLabel(webgpu), blas: backendLabel(blas) }));
 for (const size of sizes) {
   for (const backend of [webgpu, blas]) {
-    console.log(JSON.stringify({ ...(await runBench(backend, { size, repeat })), device: backend.description }));
+    console.log(
+      JSON.stringify({ ...(await runBench(backend, { size, repeat })), device: backend.description }),
+    );
   }
 }

@@ -138,3 +138,14 @@ Deno.test("retrieve() rejects NaN patterns, bad beta, bad steps and mismatched d
   assert.throws(() => retrieve(matrix(0, 2), q, { beta: 1 }), /non-empty/);
   assert.throws(() => retrieve(X, fromRows([[Infinity, 0]]), { beta: 1 }), /queries must be finite/);
 });
+
+Deno.test("update(), energy() and retrieve() stay exact and finite when β·score overflows (β = 1e300)", () => {
+  const X = fromRows([[2e5, 0], [0, 1e5]]), q = [1e5, 1e5]; // scores 2e10 and 1e10
+  assert.deepEqual(Array.from(update(X, q, { beta: 1e300 }).state), [2e5, 0]);
+  assert.deepEqual(Array.from(update(X, q, { beta: 1e300, map: "entmax15" }).state), [2e5, 0]);
+  const e = energy(X, q, { beta: 1e300 });
+  assert.ok(Number.isFinite(e), `energy ${e}`);
+  const r = retrieve(X, fromRows([q]), { beta: 1e300 });
+  assert.ok(r.trajectories[0].energy.every(Number.isFinite));
+  assert.deepEqual(Array.from(r.states.data), [2e5, 0]);
+});

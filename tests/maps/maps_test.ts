@@ -104,3 +104,50 @@ Deno.test("Tsallis entropy of the uniform distribution has its closed form", () 
     assertClose(tsallisEntropy(u, alpha), expected, 1e-14, `alpha=${alpha}`);
   }
 });
+
+Deno.test("every map of β·scores is finite and sums to 1 for any finite scores and any β > 0, 1e300 included", () => {
+  const anyScores = fc.array(fc.double({ min: -1e300, max: 1e300, noNaN: true, noDefaultInfinity: true }), {
+    minLength: 1,
+    maxLength: 10,
+  });
+  const beta = fc.oneof(
+    fc.double({ min: 1e-300, max: 1e300, noNaN: true }),
+    fc.constantFrom(1e300, 1, 1e-300),
+  );
+  for (const kind of ["softmax", "sparsemax", "entmax15"] as const) {
+    fc.assert(
+      fc.property(anyScores, beta, (v, b) => {
+        const p = separate(v, { kind, beta: b });
+        const sum = p.reduce((a, x) => a + x, 0);
+        return p.every((x) => Number.isFinite(x) && x >= 0) && Math.abs(sum - 1) <= 1e-9;
+      }),
+      { seed: 26, numRuns: 300 },
+    );
+  }
+  // β·score overflow makes no false tie: the shift by the maximum comes before the product.
+  assert.deepEqual(Array.from(separate([2e10, 1e10], { beta: 1e300 })), [1, 0]);
+  assert.deepEqual(Array.from(separate([2e10, 1e10], { kind: "sparsemax", beta: 1e300 })), [1, 0]);
+  assert.deepEqual(Array.from(separate([-1e308, 1e308], { beta: 1e300 })), [0, 1]);
+});
+
+Deno.test("entmax tends to softmax as α → 1 (within (α − 1)·spread, and to rounding at α = 1 + 2⁻⁵²)", () => {
+  fc.assert(
+    fc.property(scores, fc.integer({ min: 6, max: 52 }), (v, k) => {
+      const alpha = 1 + 2 ** -k, p = entmax(v, alpha), q = softmax(v);
+      const spread = Math.max(...v) - Math.min(...v);
+      const tol = 2 ** -k * (1 + spread) ** 2 * 4 + 1e-13;
+      return p.every((x, i) => Math.abs(x - q[i]) <= tol);
+    }),
+    { seed: 27, numRuns: 300 },
+  );
+  assertAllClose(entmax([0.3, -1, 2, 1.5], 1 + 2 ** -52), softmax([0.3, -1, 2, 1.5]), 1e-14, "α = 1 + 2⁻⁵²");
+  // and far from 1 it stays a distribution
+  const p = entmax([0.3, -1, 2, 1.5], 1e9);
+  assert.ok(p.every(Number.isFinite) && Math.abs(p.reduce((a, x) => a + x, 0) - 1) < 1e-12);
+});
+
+Deno.test("tsallisEntropy refuses α below 1 and NaN or negative probabilities, naming the value", () => {
+  assert.throws(() => tsallisEntropy([0.5, 0.5], 0), /alpha=0/);
+  assert.throws(() => tsallisEntropy([0.5, NaN], 2), /p\[1\]=NaN/);
+  assert.throws(() => tsallisEntropy([1.5, -0.5], 2), /p\[1\]=-0.5/);
+});

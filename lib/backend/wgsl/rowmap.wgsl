@@ -1,8 +1,9 @@
 // Row maps in place on a rows × cols block of scores s (row stride ld, element offset off), one workgroup
-// per row, 256 threads reducing in workgroup memory.
-//   kind 0, softmax:  p = exp(β s − max) / Σ exp(β s − max); also lse[row] = (max + ln Σ) / β.
-//   kind 1, α-entmax (sparsemax α = 2, entmax15 α = 1.5): z = (α − 1) β s, p = [z − τ]₊^{1/(α−1)} with τ
-//     found by bisection on [max z − 1, max z] (Peters et al. 2019, Alg. 1), then renormalised.
+// per row, 256 threads reducing in workgroup memory. Scores are shifted by their row maximum m before they are
+// scaled, so a large β cannot overflow the product into a false tie.
+//   kind 0, softmax:  p = exp(β(s − m)) / Σ exp(β(s − m)); also lse[row] = m + ln Σ / β.
+//   kind 1, α-entmax (sparsemax α = 2, entmax15 α = 1.5): z = (α − 1) β (s − m), p = [z − τ]₊^{1/(α−1)} with τ
+//     found by bisection on [−1, 0] (Peters et al. 2019, Alg. 1), then renormalised.
 // −∞ scores give p = 0; a row with no finite score gives NaN (the host rejects such input first).
 struct Params { rows: u32, cols: u32, ld: u32, off: u32, kind: u32, iters: u32, beta: f32, alpha: f32 }
 
@@ -39,6 +40,12 @@ fn reduce_sum(v: f32, t: u32) -> f32 {
   return r;
 }
 
+// scale · (v − m), exactly 0 at the maximum (so that an infinite scale cannot make 0 · ∞)
+fn shifted(v: f32, m: f32, scale: f32) -> f32 {
+  let d = v - m;
+  return select(scale * d, 0.0, d == 0.0);
+}
+
 // [z − τ]₊^{1/(α−1)}, with the α = 2 (sparsemax) case exact
 fn entry(z: f32, tau: f32) -> f32 {
   let u = max(z - tau, 0.0);
@@ -55,33 +62,33 @@ fn main(@builtin(local_invocation_id) l: vec3u, @builtin(workgroup_id) g: vec3u)
   let base = p.off + row * p.ld;
   let scale = select(p.beta, (p.alpha - 1.0) * p.beta, p.kind == 1u);
   var m = -3.4028235e38;
-  for (var j = t; j < p.cols; j += W) { m = max(m, scale * S[base + j]); }
+  for (var j = t; j < p.cols; j += W) { m = max(m, S[base + j]); }
   m = reduce_max(m, t);
   if (p.kind == 0u) {
     var s = 0.0;
     for (var j = t; j < p.cols; j += W) {
-      let e = exp(scale * S[base + j] - m);
+      let e = exp(shifted(S[base + j], m, scale));
       S[base + j] = e;
       s += e;
     }
     s = reduce_sum(s, t);
     for (var j = t; j < p.cols; j += W) { S[base + j] = S[base + j] / s; }
-    if (t == 0u) { lse[row] = (m + log(s)) / p.beta; }
+    if (t == 0u) { lse[row] = m + log(s) / p.beta; }
     return;
   }
-  var lo = m - 1.0;
-  var hi = m;
+  var lo = -1.0;
+  var hi = 0.0;
   for (var it = 0u; it < p.iters; it++) {
     let tau = 0.5 * (lo + hi);
     var s = 0.0;
-    for (var j = t; j < p.cols; j += W) { s += entry(scale * S[base + j], tau); }
+    for (var j = t; j < p.cols; j += W) { s += entry(shifted(S[base + j], m, scale), tau); }
     s = reduce_sum(s, t);
     if (s > 1.0) { lo = tau; } else { hi = tau; }
   }
   let tau = 0.5 * (lo + hi);
   var s = 0.0;
   for (var j = t; j < p.cols; j += W) {
-    let e = entry(scale * S[base + j], tau);
+    let e = entry(shifted(S[base + j], m, scale), tau);
     S[base + j] = e;
     s += e;
   }
