@@ -7,13 +7,15 @@
 
 /** Parsed flags and positional arguments. */
 export interface Args {
+  /** Arguments that are not flags (the command name first). */
   positional: string[];
-  flags: Map<string, string>;
+  /** Flags by name; `null` for a flag given without a value. */
+  flags: Map<string, string | null>;
 }
 
 /**
  * Parses argv. A token after `--flag` is its value unless it is itself a flag (`--x`); a lone `--flag` at the
- * end or before another flag is `"true"`.
+ * end or before another flag has no value (`null`), which every getter but `has` refuses.
  *
  * @example
  * ```ts
@@ -25,7 +27,7 @@ export interface Args {
  * ```
  */
 export function parseArgs(argv: string[]): Args {
-  const positional: string[] = [], flags = new Map<string, string>();
+  const positional: string[] = [], flags = new Map<string, string | null>();
   for (let i = 0; i < argv.length; i++) {
     const token = argv[i];
     if (!token.startsWith("--")) {
@@ -38,14 +40,14 @@ export function parseArgs(argv: string[]): Args {
     if (flags.has(name)) throw new RangeError(`Cannot parse arguments: flag given twice: --${name}`);
     if (eq >= 0) flags.set(name, token.slice(eq + 1));
     else if (i + 1 < argv.length && !argv[i + 1].startsWith("--")) flags.set(name, argv[++i]);
-    else flags.set(name, "true");
+    else flags.set(name, null);
   }
   return { positional, flags };
 }
 
 /** Typed access to flags, with an allow-list so that misspelt flags are errors, not silent defaults. */
 export class Flags {
-  readonly #flags: Map<string, string>;
+  readonly #flags: Map<string, string | null>;
   readonly #command: string;
   constructor(args: Args, command: string, allowed: string[]) {
     this.#flags = args.flags;
@@ -60,9 +62,17 @@ export class Flags {
       }
     }
   }
+  /** The raw value of a flag, or undefined when absent; a flag given without a value is an error. */
+  #raw(name: string): string | undefined {
+    const v = this.#flags.get(name);
+    if (v === null) {
+      throw new RangeError(`Cannot run ${this.#command}: --${name} needs a value (--${name} VALUE)`);
+    }
+    return v;
+  }
   /** A string flag, or `fallback`; throws if missing and no fallback. */
   string(name: string, fallback?: string): string {
-    const v = this.#flags.get(name) ?? fallback;
+    const v = this.#raw(name) ?? fallback;
     if (v === undefined) throw new RangeError(`Cannot run ${this.#command}: missing flag --${name}`);
     return v;
   }
@@ -72,7 +82,7 @@ export class Flags {
   }
   /** A finite number flag. */
   number(name: string, fallback?: number): number {
-    const raw = this.#flags.get(name);
+    const raw = this.#raw(name);
     if (raw === undefined) {
       if (fallback === undefined) throw new RangeError(`Cannot run ${this.#command}: missing flag --${name}`);
       return fallback;

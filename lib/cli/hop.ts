@@ -63,6 +63,14 @@ function readRows(path: string, flag: string): Matrix {
       }
     })
   );
+  const width = (rows[0] as unknown[]).length;
+  const ragged = rows.findIndex((r: unknown[]) => r.length !== width);
+  if (ragged >= 0 || width === 0) {
+    throw new RangeError(
+      `Cannot read --${flag}: ${path}: rows must be non-empty and equally long: row 0 has ${width} entries, ` +
+        `row ${Math.max(ragged, 0)} has ${(rows[Math.max(ragged, 0)] as unknown[]).length}`,
+    );
+  }
   return fromRows(rows as number[][]);
 }
 
@@ -162,6 +170,16 @@ export const COMMANDS: Record<string, Command> = {
           `Cannot run capacity: --model must be one of ${CAPACITY_MODELS.join(", ")}: --model=${model}`,
         );
       }
+      if (model !== "modern") {
+        for (const flag of ["beta", "K", "backend"]) {
+          if (f.has(flag)) {
+            throw new RangeError(
+              `Cannot run capacity: --${flag} applies only to --model modern (the ${model} network has no ${flag}): ` +
+                `--${flag}=${f.string(flag)}`,
+            );
+          }
+        }
+      }
       const d = f.integer("d");
       const protocol = capacityProtocol(model as CapacityModelName, d, {
         trials: f.integer("trials", 3),
@@ -169,7 +187,7 @@ export const COMMANDS: Record<string, Command> = {
         seed: f.integer("seed", 1),
         beta: f.has("beta") ? f.number("beta") : undefined,
         K: f.has("K") ? f.number("K") : undefined,
-        backend: await backendFlag(f, "auto"),
+        backend: model === "modern" ? await backendFlag(f, "auto") : undefined,
       });
       const r = await capacitySearch(protocol, { nMax: f.integer("n-max", 65536) });
       return { model, d, ...r };
@@ -177,7 +195,7 @@ export const COMMANDS: Record<string, Command> = {
   },
   code: {
     summary:
-      "a spherical code of N points on S^{d−1} with a large minimal angle: {min_angle_deg, delta_min, imbalance, restarts, points}",
+      "a spherical code of N points on S^{d−1} with a large minimal angle: {min_angle_deg, delta_min, imbalance, restarts, points} (imbalance absent when the budget ran out first)",
     flags: ["dim", "points", "seed", "restarts", "patience", "time-budget-s"],
     run(f) {
       const log = progress("code");
@@ -207,6 +225,11 @@ export const COMMANDS: Record<string, Command> = {
         throw new RangeError(`Cannot run code-bounds: --angle-deg must be in (0, 180]: --angle-deg=${deg}`);
       }
       const t = (deg * Math.PI) / 180;
+      if (Math.cos(t) >= 1) {
+        throw new RangeError(
+          `Cannot run code-bounds: --angle-deg is too small: cos θ rounds to 1 in double precision: --angle-deg=${deg}`,
+        );
+      }
       const { capMeasure, capPackingUpper, cswLower, cswRate, klRate, levenshtein, rankinUpper } =
         await bounds();
       return {
@@ -241,6 +264,24 @@ function usage(): string {
   return `usage: deno task hop <command> [--flag value | --flag=value …]\n\ncommands:\n${lines.join("\n")}\n`;
 }
 
+/**
+ * The result as JSON, refusing any number JSON cannot hold (NaN and ±Infinity, which `JSON.stringify` would print
+ * as `null`): the error names the field and the command line that led to it.
+ */
+export function toJson(result: unknown, command: string, argv: string[]): string {
+  return JSON.stringify(result, function (this: unknown, key: string, value: unknown) {
+    if (typeof value === "number" && !Number.isFinite(value)) {
+      const where = Array.isArray(this) ? `an entry [${key}]` : key || "the result";
+      throw new RangeError(
+        `Cannot print ${command}: ${where} is ${value}, beyond the double range, for ${
+          argv.slice(1).join(" ")
+        }`,
+      );
+    }
+    return value;
+  });
+}
+
 /** Runs one command line; returns the exit code. */
 export async function main(argv: string[]): Promise<number> {
   let args;
@@ -260,9 +301,15 @@ export async function main(argv: string[]): Promise<number> {
     console.error(`Cannot run: unknown command "${name}"\n\n${usage()}`);
     return 2;
   }
+  const stray = args.positional.slice(1);
+  if (stray.length > 0) {
+    const hint = stray[0].startsWith("-") ? ` (flags take two dashes: -${stray[0]})` : "";
+    console.error(`Cannot run ${name}: unexpected argument ${stray[0]}${hint}`);
+    return 2;
+  }
   try {
     const result = await command.run(new Flags(args, name, command.flags));
-    console.log(JSON.stringify(result));
+    console.log(toJson(result, name, argv));
     return 0;
   } catch (e) {
     console.error(e instanceof Error ? e.message : String(e));

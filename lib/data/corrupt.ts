@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { clone, type Matrix } from "../linalg/matrix.ts";
+import { checkMatrix, clone, type Matrix } from "../linalg/matrix.ts";
 import type { Prng } from "../linalg/prng.ts";
 
 function checkFraction(name: string, v: number, action: string, closedTop = true): void {
@@ -28,6 +28,7 @@ function checkFraction(name: string, v: number, action: string, closedTop = true
  */
 export function maskRandom(m: Matrix, options: { fraction: number; prng: Prng; value?: number }): Matrix {
   checkFraction("fraction", options.fraction, "mask");
+  checkMatrix(m, "m", "mask");
   const out = clone(m);
   const k = Math.round(options.fraction * m.cols);
   for (let i = 0; i < m.rows; i++) {
@@ -58,6 +59,7 @@ export function maskHalf(
   m: Matrix,
   options: { height: number; width: number; side?: "lower" | "upper" | "left" | "right"; value?: number },
 ): Matrix {
+  checkMatrix(m, "m", "mask half");
   const { height, width } = options, side = options.side ?? "lower";
   if (height * width !== m.cols) {
     throw new RangeError(
@@ -102,6 +104,7 @@ export function gaussianNoise(m: Matrix, options: { sigma: number; prng: Prng })
   if (!(options.sigma >= 0) || !Number.isFinite(options.sigma)) {
     throw new RangeError(`Cannot add noise: sigma must be a finite number ≥ 0: sigma=${options.sigma}`);
   }
+  checkMatrix(m, "m", "add noise");
   const out = clone(m);
   for (let k = 0; k < out.data.length; k++) out.data[k] += options.sigma * options.prng.normal();
   return out;
@@ -123,6 +126,7 @@ export function gaussianNoise(m: Matrix, options: { sigma: number; prng: Prng })
  */
 export function dropout(m: Matrix, options: { rate: number; prng: Prng }): Matrix {
   checkFraction("rate", options.rate, "apply dropout", false);
+  checkMatrix(m, "m", "apply dropout");
   const out = clone(m);
   const keep = 1 / (1 - options.rate);
   for (let k = 0; k < out.data.length; k++) {

@@ -76,6 +76,13 @@ function checkProtocol(p: CapacityProtocol): void {
   if (!Number.isInteger(p.d) || p.d < 2) {
     throw new RangeError(`Cannot ${action}: d must be an integer ≥ 2: d=${p.d}`);
   }
+  for (
+    const [name, value] of [["trials", p.trials], ["queries", p.queries], ["maxSteps", p.maxSteps]] as const
+  ) {
+    if (value !== undefined && (!Number.isInteger(value) || value < 1)) {
+      throw new RangeError(`Cannot ${action}: ${name} must be a positive integer: ${name}=${value}`);
+    }
+  }
   const prob = p.successProbability ?? 0.9;
   if (!(prob > 0 && prob <= 1)) {
     throw new RangeError(
@@ -289,6 +296,14 @@ export async function capacitySearch(
   const required = protocol.successProbability ?? 0.9;
   const evaluations: CapacityResult["evaluations"] = [];
   const nMin = range.nMin ?? 1;
+  if (!Number.isInteger(nMin) || nMin < 1) {
+    throw new RangeError(`Cannot search for the capacity: nMin must be an integer ≥ 1: nMin=${nMin}`);
+  }
+  if (!Number.isInteger(range.nMax) || range.nMax < nMin) {
+    throw new RangeError(
+      `Cannot search for the capacity: nMax must be an integer ≥ nMin = ${nMin}: nMax=${range.nMax}`,
+    );
+  }
   const capacity = await largestPassing(
     async (n) => {
       const rate = await retrievalRate(protocol, n);

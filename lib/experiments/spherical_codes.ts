@@ -56,8 +56,8 @@ export interface TammesData {
     levenshtein: number;
     sepLower: number;
     sepUpper: number;
-    /** The code's stress imbalance (see `contactStresses`): ~1e-16 at a first-order optimum. */
-    imbalance: number;
+    /** The code's stress imbalance (see `contactStresses`): ~1e-16 at a first-order optimum; null if unmeasured. */
+    imbalance: number | null;
     ms: number;
   }[];
   /** One optimised code (the largest M) for the 3-D view. */
@@ -87,7 +87,7 @@ export function runTammes(params: TammesParams): TammesData {
       levenshtein: round(levenshteinAngle(params.d, m) * DEG, 10),
       sepLower: round(sep.lower, 8),
       sepUpper: round(sep.upper, 8),
-      imbalance: round(code.imbalance, 2),
+      imbalance: code.imbalance === undefined ? null : round(code.imbalance, 2),
       ms: Math.round(performance.now() - t),
     });
     points = Array.from(

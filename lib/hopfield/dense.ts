@@ -149,6 +149,21 @@ export function denseRetrieve(
 ): { state: Float64Array; sweeps: number; converged: boolean } {
   const state = Float64Array.from(query);
   const maxSweeps = options.maxSweeps ?? 100;
+  if (state.length !== patterns.cols) {
+    throw new RangeError(
+      `Cannot retrieve with the dense network: query length must equal the dimension: query=${state.length}, d=${patterns.cols}`,
+    );
+  }
+  state.forEach((v, k) => {
+    if (v !== 1 && v !== -1) {
+      throw new RangeError(`Cannot retrieve with the dense network: the query must be ±1: query[${k}]=${v}`);
+    }
+  });
+  if (!Number.isInteger(maxSweeps) || maxSweeps < 1) {
+    throw new RangeError(
+      `Cannot retrieve with the dense network: maxSweeps must be a positive integer: maxSweeps=${maxSweeps}`,
+    );
+  }
   for (let t = 1; t <= maxSweeps; t++) {
     if (denseUpdate(patterns, state, interaction, options) === 0) {
       return { state, sweeps: t, converged: true };

@@ -7,7 +7,16 @@
  *
  * @module
  */
-import { distance, type Matrix, row } from "../linalg/matrix.ts";
+import { checkMatrix, distance, type Matrix, row } from "../linalg/matrix.ts";
+
+/** Throws unless every entry of p is a finite number ≥ 0, naming the first that is not. */
+function checkProbabilities(p: ArrayLike<number>, action: string): void {
+  for (let i = 0; i < p.length; i++) {
+    if (!(p[i] >= 0) || !Number.isFinite(p[i])) {
+      throw new RangeError(`Cannot ${action}: probabilities must be finite and ≥ 0: p[${i}]=${p[i]}`);
+    }
+  }
+}
 
 /**
  * Number of entries of p strictly above `threshold` (default 0.01).
@@ -20,6 +29,12 @@ import { distance, type Matrix, row } from "../linalg/matrix.ts";
  * ```
  */
 export function sizeAbove(p: ArrayLike<number>, threshold = 0.01): number {
+  checkProbabilities(p, "size fixed point");
+  if (!(threshold >= 0) || !Number.isFinite(threshold)) {
+    throw new RangeError(
+      `Cannot size fixed point: threshold must be a finite number ≥ 0: threshold=${threshold}`,
+    );
+  }
   let k = 0;
   for (let i = 0; i < p.length; i++) if (p[i] > threshold) k++;
   return k;
@@ -39,6 +54,7 @@ export function sizeForMass(p: ArrayLike<number>, mass = 0.9): number {
   if (!(mass > 0 && mass <= 1)) {
     throw new RangeError(`Cannot size fixed point: mass must be in (0, 1]: mass=${mass}`);
   }
+  checkProbabilities(p, "size fixed point");
   const sorted = Float64Array.from(p).sort().reverse();
   let s = 0;
   // A relative slack of 1e-12 keeps exact cases (mass reached by rounding) from counting one entry more.
@@ -114,6 +130,10 @@ export function headClass(medianSize: number, n: number): HeadClass {
  * ```
  */
 export function distinctStates(states: Matrix, tol: number): number[] {
+  checkMatrix(states, "states", "find distinct states");
+  if (!(tol >= 0) || !Number.isFinite(tol)) {
+    throw new RangeError(`Cannot find distinct states: tol must be a finite number ≥ 0: tol=${tol}`);
+  }
   const reps: number[] = [];
   for (let i = 0; i < states.rows; i++) {
     if (!reps.some((j) => distance(row(states, i), row(states, j)) <= tol)) reps.push(i);

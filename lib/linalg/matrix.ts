@@ -59,7 +59,44 @@ export function matrix(rows: number, cols: number, data?: Float64Array): Matrix 
       `Cannot create matrix: data length must equal rows*cols: length=${data.length}, rows=${rows}, cols=${cols}`,
     );
   }
-  return { data: data ?? new Float64Array(rows * cols), rows, cols };
+  return { data: data ?? allocate(rows * cols, `${rows} × ${cols}`), rows, cols };
+}
+
+/** A zeroed Float64Array, or a RangeError that says how much memory the matrix needed. */
+function allocate(length: number, shape: string): Float64Array {
+  try {
+    return new Float64Array(length);
+  } catch {
+    throw new RangeError(
+      `Cannot create matrix: ${shape} Float64 entries need ${(length * 8 / 2 ** 30).toFixed(2)} GiB, ` +
+        `more than can be allocated here`,
+    );
+  }
+}
+
+/**
+ * Checks a matrix argument: its data holds rows × cols entries and every entry is finite; throws a RangeError
+ * naming `what`, the action and the offending entry otherwise.
+ *
+ * @example
+ * ```ts
+ * import { checkMatrix, fromRows } from "./matrix.ts";
+ * import assert from "node:assert/strict";
+ * checkMatrix(fromRows([[1, 2]]), "patterns", "compute separation");
+ * assert.throws(() => checkMatrix(fromRows([[1, NaN]]), "patterns", "compute separation"), /patterns\[0\]\[1\]=NaN/);
+ * assert.throws(() => checkMatrix({ rows: 2, cols: 2, data: new Float64Array(3) }, "X", "go"), /rows × cols/);
+ * ```
+ */
+export function checkMatrix(m: DenseMatrix, what: string, action: string): void {
+  if (!m || !(m.data instanceof Float64Array || m.data instanceof Float32Array)) {
+    throw new TypeError(`Cannot ${action}: ${what} must be a matrix ({ data, rows, cols }): ${what}=${m}`);
+  }
+  if (m.data.length !== m.rows * m.cols) {
+    throw new RangeError(
+      `Cannot ${action}: ${what} must hold rows × cols entries: rows=${m.rows}, cols=${m.cols}, length=${m.data.length}`,
+    );
+  }
+  assertFinite(m as Matrix, what, action);
 }
 
 /**
@@ -160,6 +197,8 @@ export function distance(a: ArrayLike<number>, b: ArrayLike<number>): number {
  * ```
  */
 export function matmulT(a: Matrix, b: Matrix): Matrix {
+  checkMatrix(a, "A", "multiply A·Bᵀ");
+  checkMatrix(b, "B", "multiply A·Bᵀ");
   if (a.cols !== b.cols) {
     throw new RangeError(`Cannot multiply A·Bᵀ: column counts differ: A.cols=${a.cols}, B.cols=${b.cols}`);
   }
@@ -189,6 +228,8 @@ export function matmulT(a: Matrix, b: Matrix): Matrix {
  * ```
  */
 export function matmul(a: Matrix, b: Matrix): Matrix {
+  checkMatrix(a, "A", "multiply A·B");
+  checkMatrix(b, "B", "multiply A·B");
   if (a.cols !== b.rows) {
     throw new RangeError(`Cannot multiply A·B: inner sizes differ: A.cols=${a.cols}, B.rows=${b.rows}`);
   }
@@ -225,6 +266,7 @@ export function columnMeans(m: Matrix): Float64Array {
  * ```
  */
 export function unitRows(m: Matrix): Matrix {
+  checkMatrix(m, "m", "scale rows to unit norm");
   const out = { data: m.data.slice(), rows: m.rows, cols: m.cols };
   for (let i = 0; i < m.rows; i++) {
     const r = row(out, i), s = norm(r);
@@ -250,7 +292,7 @@ export function maxRowNorm(m: DenseMatrix): number {
  * assert.throws(() => assertFinite(fromRows([[1, NaN]]), "patterns", "retrieve"), /patterns/);
  * ```
  */
-export function assertFinite(m: Matrix, what: string, action: string): void {
+export function assertFinite(m: DenseMatrix, what: string, action: string): void {
   for (let k = 0; k < m.data.length; k++) {
     if (!Number.isFinite(m.data[k])) {
       const i = Math.floor(k / m.cols), j = k % m.cols;

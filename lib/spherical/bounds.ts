@@ -145,7 +145,11 @@ export function levenshtein(d: number, s: number): number {
         ((2 * k + d - 1) / (d - 1) - ((1 + s) * (P[k] - P[k + 1])) / ((1 - s) * (P[k] + P[k + 1])));
     }
   }
-  throw new RangeError(`Cannot compute the Levenshtein bound: s is too close to 1: s=${s}`);
+  throw new RangeError(
+    `Cannot compute the Levenshtein bound: at d=${d} and s = cos θ = ${s} (θ = ${
+      (Math.acos(s) * 180 / Math.PI).toPrecision(4)
+    }°) it needs more than 400 branches; the bound there is astronomically large`,
+  );
 }
 
 /**

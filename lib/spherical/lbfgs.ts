@@ -54,7 +54,8 @@ function retract(x: Float64Array, m: number, d: number): void {
  * Riemannian L-BFGS on f_p over the product of spheres (Absil, Mahony & Sepulchre 2008, §8; Nocedal & Wright
  * 2006, Alg. 7.4): tangent gradient, retraction by normalising each point, memory 8 with the stored pairs re-used
  * after projection onto the new tangent space, Armijo backtracking. Stops after `iterations`, when no step
- * decreases f, or when f stalls; `x` (M × d, row-major, unit rows) is moved in place. The stored pairs live in a
+ * decreases f, when f stalls, or at `deadline` (a `performance.now()` time); `x` (M × d, row-major, unit rows) is
+ * moved in place. The stored pairs live in a
  * ring of preallocated arrays, oldest first from `head`, so an iteration allocates nothing. @internal
  *
  * @example
@@ -70,7 +71,7 @@ function retract(x: Float64Array, m: number, d: number): void {
  * assert.ok(minAngle({ rows: 6, cols: 3, data: x }).degrees > 89.9); // the octahedron
  * ```
  */
-export function descend(x: Float64Array, f_p: Surrogate, iterations: number): void {
+export function descend(x: Float64Array, f_p: Surrogate, iterations: number, deadline = Infinity): void {
   const { m, d } = f_p, n = m * d, memory = 8;
   const g = new Float64Array(n),
     gNew = new Float64Array(n),
@@ -84,7 +85,7 @@ export function descend(x: Float64Array, f_p: Surrogate, iterations: number): vo
   let head = 0, stored = 0; // pair q (0 = oldest) is at slot (head + q) % memory
   let f = f_p.value(x, g);
   tangent(x, g, m, d);
-  for (let it = 0; it < iterations; it++) {
+  for (let it = 0; it < iterations && performance.now() < deadline; it++) {
     // Two-loop recursion: dir = −H g. Each pass that updates dir also forms the next dot product with it (see
     // `updateDot`), in half the passes over memory.
     dir.set(g);
@@ -120,6 +121,7 @@ export function descend(x: Float64Array, f_p: Surrogate, iterations: number): vo
     // Armijo backtracking; the value and gradient at the trial point come from one evaluation.
     let step = 1, fNew = Infinity;
     for (let back = 0; back < 50; back++) {
+      if (back > 0 && performance.now() >= deadline) return;
       for (let c = 0; c < n; c++) trial[c] = x[c] + step * dir[c];
       retract(trial, m, d);
       fNew = f_p.value(trial, gNew);

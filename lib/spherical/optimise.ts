@@ -41,8 +41,9 @@ export interface CodeOptions {
   patience?: number;
   /**
    * Time budget in milliseconds (default 60 000). The search has 95% of it: a restart begins only if one of
-   * average length still fits. The final stage has the rest: a step begins only if one as long as the last still
-   * fits.
+   * average length still fits, a descent stops at the deadline, and a polish does not begin a dense solve that
+   * could not end before it. The final stage has the rest: a step begins only if one as long as the last still
+   * fits. A run ends within the budget plus one L-BFGS iteration and one minimal-angle evaluation (O(M²)).
    */
   timeBudgetMs?: number;
   /** Called after each restart (`degrees` is NaN for a restart abandoned early). */
@@ -59,9 +60,10 @@ export interface Code {
   deltaMin: number;
   /**
    * The stress imbalance of the code (`contactStresses` in stresses.ts): ~1e-16 when it is a first-order
-   * optimum, larger only if the final stage ran out of steps or time.
+   * optimum, larger if the final stage ran out of steps or time; absent when the budget was spent before the
+   * final stage could begin.
    */
-  imbalance: number;
+  imbalance?: number;
   /** Restarts actually run. */
   restarts: number;
 }
@@ -147,13 +149,13 @@ export function optimiseCode(d: number, m: number, options: CodeOptions = {}): C
   }
   const schedule = startSchedule(d, m), prng = createPrng(options.seed ?? 1), f_p = new Surrogate(m, d);
   const reach = (2 * Math.log((m * (m - 1)) / 2)) / P_MAX;
-  const start = performance.now();
+  const start = performance.now(), deadline = start + SEARCH_SHARE * budget;
   let best: { x: Float64Array; angle: MinAngle } | null = null;
   let ran = 0, found = 0;
   const randomRecord = new Map<string, number>(); // the best angle at RANDOM_PROBE, per kind of random start
   for (let r = 0; r < restarts; r++) {
     const elapsed = performance.now() - start;
-    if (r > 0 && elapsed + elapsed / r > SEARCH_SHARE * budget) break;
+    if (r > 0 && start + elapsed + elapsed / r > deadline) break;
     if (r - found > Math.max(patience, 2 * found)) break;
     ran++;
     const hop: boolean = best !== null && r % 2 === 1;
@@ -163,7 +165,7 @@ export function optimiseCode(d: number, m: number, options: CodeOptions = {}): C
     let abandon = false;
     for (let p = Math.min(hop ? move.exponent : random.exponent, P_MAX); p <= P_MAX && !abandon; p *= 2) {
       f_p.exponent = p;
-      descend(x, f_p, p < P_MAX ? 150 : 400);
+      descend(x, f_p, p < P_MAX ? 150 : 400, deadline);
       const checkRandom = !hop && p === RANDOM_PROBE, checkBest = best !== null && p === PROBE;
       if (!checkRandom && !checkBest) continue;
       const angle = minAngle({ rows: m, cols: d, data: x }).angle;
@@ -186,8 +188,10 @@ export function optimiseCode(d: number, m: number, options: CodeOptions = {}): C
       continue;
     }
     let cur = minAngle({ rows: m, cols: d, data: x });
-    if (!best || Math.sin(cur.angle / 2) * Math.exp(reach) > Math.sin(best.angle.angle / 2)) {
-      const polished = polish(x, m, d, cur.angle);
+    const late = performance.now() >= deadline; // a descent cut short by the deadline: kept only if it is the first
+    if (late && best) break;
+    if (!late && (!best || Math.sin(cur.angle / 2) * Math.exp(reach) > Math.sin(best.angle.angle / 2))) {
+      const polished = polish(x, m, d, cur.angle, deadline);
       if (polished) {
         x.set(polished.x);
         cur = polished.angle;
@@ -196,8 +200,9 @@ export function optimiseCode(d: number, m: number, options: CodeOptions = {}): C
     if (best && cur.angle > best.angle.angle * (1 + GAIN)) found = r;
     if (!best || cur.degrees > best.angle.degrees) best = { x: x.slice(), angle: cur };
     report(cur.degrees);
+    if (late) break;
   }
-  const final = stationarise(best!.x, m, d, { until: start + budget });
+  const final = stationarise(best!.x, m, d, { until: start + budget, angle: best!.angle });
   return {
     points: matrix(m, d, final.x),
     degrees: final.angle.degrees,

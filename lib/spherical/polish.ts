@@ -7,7 +7,7 @@
  * @module
  */
 import { solveSpd } from "../linalg/solve.ts";
-import { minAngle, normaliseRows, squaredChords } from "./angles.ts";
+import { type MinAngle, minAngle, normaliseRows, squaredChords } from "./angles.ts";
 import { contactStresses } from "./stresses.ts";
 
 /** A code with its minimal angle. */
@@ -20,9 +20,16 @@ export type Measured = { x: Float64Array; angle: ReturnType<typeof minAngle> };
  * be made equal (found by bisection: a subset of a consistent set is consistent). At p = 2¹⁷ the true contacts
  * of a code with many of them are spread over a few tens of ppm and a fixed tolerance can cut through them (at
  * M = 47: 90 contacts within 32 ppm, the next pair at 52 ppm; 1e-4 takes one pair too many, 1e-5 too few and
- * leaves the code 1.1e-4° below its optimum).
+ * leaves the code 1.1e-4° below its optimum). Gives up (null) rather than begin a dense solve that could not end
+ * before `deadline` (a `performance.now()` time).
  */
-export function polish(x: Float64Array, m: number, d: number, floor: number): Measured | null {
+export function polish(
+  x: Float64Array,
+  m: number,
+  d: number,
+  floor: number,
+  deadline = Infinity,
+): Measured | null {
   const chords = squaredChords({ rows: m, cols: d, data: x }), sq: [number, number, number][] = [];
   for (let i = 0, k = 0; i < m; i++) for (let j = i + 1; j < m; j++, k++) sq.push([chords[k], i, j]);
   sq.sort((a, b) => a[0] - b[0]);
@@ -30,7 +37,7 @@ export function polish(x: Float64Array, m: number, d: number, floor: number): Me
   const near = sq.filter(([s]) => s <= smallest * (1 + 1e-3)).map(([, i, j]): [number, number] => [i, j]);
   const tried = new Map<number, Float64Array | null>();
   const consistent = (size: number) => {
-    if (!tried.has(size)) tried.set(size, equalise(x, m, d, near.slice(0, size)));
+    if (!tried.has(size)) tried.set(size, equalise(x, m, d, near.slice(0, size), deadline));
     return tried.get(size) !== null;
   };
   for (const tol of [1e-3, 1e-4, 1e-5, 1e-6]) {
@@ -74,7 +81,13 @@ export function polish(x: Float64Array, m: number, d: number, floor: number): Me
  * (JJᵀ is singular when contacts are dependent) counts as no convergence: that contact set is not used, which can
  * only cost a better polish, never a wrong code.
  */
-function equalise(x0: Float64Array, m: number, d: number, pairs: [number, number][]): Float64Array | null {
+function equalise(
+  x0: Float64Array,
+  m: number,
+  d: number,
+  pairs: [number, number][],
+  deadline = Infinity,
+): Float64Array | null {
   const x = x0.slice(), e = pairs.length;
   // grad[h·d + c], h = 2r or 2r + 1: half of row r's gradient at its first or second point, Pᵢ(xᵢ − xⱼ) or
   // Pⱼ(xⱼ − xᵢ); at[i] lists the h of the rows at point i (row h >> 1).
@@ -125,6 +138,8 @@ function equalise(x0: Float64Array, m: number, d: number, pairs: [number, number
       }
     }
     for (let r = 0; r < e; r++) A[r * e + r] += 1e-12;
+    // A solve that cannot end before the deadline (e³/3 flops at 1 GFLOP/s, conservatively) is not begun.
+    if (performance.now() + e ** 3 / 3e6 > deadline) return null;
     let y: Float64Array;
     try {
       y = solveSpd({ rows: e, cols: e, data: A }, res);
@@ -151,8 +166,11 @@ function minSquaredChord(x: Float64Array, m: number, d: number): number {
   return squaredChords({ rows: m, cols: d, data: x }).reduce((a, s) => Math.min(a, s), Infinity);
 }
 
-/** A code after {@link stationarise}, with the stress imbalance it ended at (see {@link contactStresses}). */
-export type Stationary = Measured & { imbalance: number };
+/**
+ * A code after {@link stationarise}, with the stress imbalance it ended at (see {@link contactStresses});
+ * undefined when no time was left to measure it.
+ */
+export type Stationary = Measured & { imbalance: number | undefined };
 
 /**
  * The step a in (0, limit) that maximises f, or 0 if no step raises f by more than `noise` over f(0). From a0 the
@@ -196,7 +214,8 @@ function lineMaximum(f: (a: number) => number, a0: number, limit: number, noise:
  * minimal chord along g (see {@link lineMaximum}) is taken and the code there polished (its new contact set made
  * exactly equal), which drops the contacts that g pulls apart and takes in the pairs that now block. Each step
  * raises the minimal angle; at most `steps` of them (default 100; at M = 119 a code with imbalance 1e-3 takes ~50),
- * and none begun unless one as long as the last still ends before the time `until` (a `performance.now()` value).
+ * and none begun unless one as long as the last still ends before the time `until` (a `performance.now()` value;
+ * past it before the first, the code is returned as it is, its imbalance unmeasured).
  * The prefix contact sets of {@link polish} cannot reach such a code: at M = 23 the code it returns (43.7099626°)
  * has one contact, the 23rd nearest pair, that the optimum (43.7099642°, 45 contacts) does not, and lacks the 45th
  * and 46th nearest pairs.
@@ -205,11 +224,12 @@ export function stationarise(
   x0: Float64Array,
   m: number,
   d: number,
-  { steps = 100, until = Infinity }: { steps?: number; until?: number } = {},
+  { steps = 100, until = Infinity, angle: known }: { steps?: number; until?: number; angle?: MinAngle } = {},
 ): Stationary {
-  let x = x0, angle = minAngle({ rows: m, cols: d, data: x }), imbalance = Infinity;
+  let x = x0, angle = known ?? minAngle({ rows: m, cols: d, data: x }), imbalance = Infinity;
   let carrying: [number, number][] = [], began = performance.now(), last = 0;
   for (let step = 0; step <= steps; step++) {
+    if (step === 0 && performance.now() >= until) return { x, angle, imbalance: undefined };
     const stresses = contactStresses({ rows: m, cols: d, data: x }, { carrying });
     imbalance = stresses.imbalance;
     carrying = stresses.contacts.filter((_, k) => stresses.stresses[k] > 0);

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { lambertW0, lambertWm1 } from "./lambert_w.ts";
+import { lambertW0, lambertW0OfExp, lambertWm1 } from "./lambert_w.ts";
 
 /** Inputs of Theorem 3: patterns uniform on the sphere of radius `M = K√(d−1)`, failure probability p. */
 export interface StorageBoundOptions {
@@ -30,6 +30,8 @@ export interface StorageBound {
   c_corollary: number;
   /** `N ≥ √p · c^{(d−1)/4}` patterns are stored with probability 1 − p. */
   n_lower: number;
+  /** `log₁₀ n_lower`, finite even where n_lower itself exceeds the double range. */
+  log10_n_lower: number;
   /** The theorem's requirement `c ≥ (2/√p)^{4/(d−1)}`. */
   c_required: number;
   /** Whether the requirement holds (if not, the theorem says nothing). */
@@ -50,7 +52,8 @@ function checkPositive(name: string, value: number, action: string): void {
  * `a = 2/(d−1)·(1 + ln(2βK²p(d−1)))`, `b = 2K²β/5` and `c = b / W₀(exp(a + ln b))`, if
  * `c ≥ (2/√p)^{4/(d−1)}` then with probability 1 − p at least `N = √p · c^{(d−1)/4}` random patterns on the
  * sphere of radius `K√(d−1)` are stored. Corollary A1, with `u = a + ln b`: `c ≥ b / ln((Ωeᵘ + 1)/(Ω(1+Ω)))`
- * if u ≤ 0 and `c ≥ b·u^{−u/(u+1)}` if u > 0.
+ * if u ≤ 0 and `c ≥ b·u^{−u/(u+1)}` if u > 0. Computed in logarithms (W₀(eᵘ) without eᵘ), so c stays finite for
+ * any β·K² whose b is a double; `n_lower` can exceed the double range (then Infinity), `log10_n_lower` cannot.
  *
  * @example
  * ```ts
@@ -70,20 +73,51 @@ export function storageBound(options: StorageBoundOptions): StorageBound {
     throw new RangeError(`Cannot ${action}: d must be an integer ≥ 2: d=${d}`);
   }
   if (!(p > 0 && p <= 1)) throw new RangeError(`Cannot ${action}: p must be in (0, 1]: p=${p}`);
-  const a = (2 / (d - 1)) * (1 + Math.log(2 * beta * K * K * p * (d - 1)));
+  // In logarithms wherever a product could leave the double range (the direct forms where it cannot, so that
+  // ordinary inputs give the textbook bits): ln b, u = a + ln b, ln c = ln b − ln W₀(eᵘ).
+  const direct = (
+    value: number,
+    log: () => number,
+  ) => (value > 0 && Number.isFinite(value) ? Math.log(value) : log());
   const b = (2 * K * K * beta) / 5;
-  const u = a + Math.log(b);
-  const c = b / lambertW0(Math.exp(u));
-  const cCorollary = u <= 0
-    ? b / Math.log((OMEGA * Math.exp(u) + 1) / (OMEGA * (1 + OMEGA)))
-    : b * Math.pow(u, -u / (u + 1));
+  const lnB = direct(b, () => Math.log(0.4) + 2 * Math.log(K) + Math.log(beta));
+  const arg = 2 * beta * K * K * p * (d - 1);
+  const a = (2 / (d - 1)) *
+    (1 + direct(arg, () => Math.LN2 + Math.log(beta) + 2 * Math.log(K) + Math.log(p) + Math.log(d - 1)));
+  const u = a + lnB;
+  const W = lambertW0OfExp(u);
+  // ln W₀(eᵘ) = u − W₀(eᵘ) exactly (w eʷ = eᵘ), which stays finite where W₀(eᵘ) underflows.
+  const lnW = u - W;
+  const lnC = b > 0 && Number.isFinite(b) && W > 0 ? Math.log(b / W) : lnB - lnW;
+  const lnCorollary = u <= 0
+    ? lnB - Math.log(Math.log((OMEGA * Math.exp(u) + 1) / (OMEGA * (1 + OMEGA))))
+    : lnB - (u / (u + 1)) * Math.log(u);
+  const lnN = 0.5 * Math.log(p) + ((d - 1) / 4) * lnC;
   const cRequired = Math.pow(2 / Math.sqrt(p), 4 / (d - 1));
+  const inRange = (what: string, ln: number) => {
+    const v = Math.exp(ln);
+    if (!(v > 0) || !Number.isFinite(v)) {
+      throw new RangeError(
+        `Cannot ${action}: ${what} = e^${
+          ln.toPrecision(6)
+        } is beyond the double range for beta=${beta}, K=${K}: ` +
+          `β·K² must be between about 1e-300 and 1e300`,
+      );
+    }
+    return v;
+  };
+  const c = b > 0 && Number.isFinite(b) && W > 0 ? b / W : inRange("c", lnC);
   return {
     a,
-    b,
+    b: b > 0 && Number.isFinite(b) ? b : inRange("b", lnB),
     c,
-    c_corollary: cCorollary,
+    c_corollary: u <= 0
+      ? inRange("c_corollary", lnCorollary)
+      : Number.isFinite(b)
+      ? b * Math.pow(u, -u / (u + 1))
+      : inRange("c_corollary", lnCorollary),
     n_lower: Math.sqrt(p) * Math.pow(c, (d - 1) / 4),
+    log10_n_lower: lnN / Math.LN10,
     c_required: cRequired,
     valid: c >= cRequired,
   };

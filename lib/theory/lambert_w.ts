@@ -35,6 +35,34 @@ export function lambertW0(x: number): number {
 }
 
 /**
+ * `W₀(eᵘ)` for any real u, without forming eᵘ: the root w of `w + ln w = u` (Newton from `u − ln u` when
+ * eᵘ would overflow, u > 700). Used where the argument of W is an exponential that can exceed the double range.
+ *
+ * @example
+ * ```ts
+ * import { lambertW0, lambertW0OfExp } from "./lambert_w.ts";
+ * import assert from "node:assert/strict";
+ * assert.equal(lambertW0OfExp(2), lambertW0(Math.exp(2)));
+ * const w = lambertW0OfExp(1000); // W₀(e¹⁰⁰⁰): e¹⁰⁰⁰ itself overflows
+ * assert.ok(Math.abs(w + Math.log(w) - 1000) < 1e-12);
+ * ```
+ */
+export function lambertW0OfExp(u: number): number {
+  if (Number.isNaN(u)) {
+    throw new RangeError(`Cannot compute Lambert W0 of exp(u): u must be a number: u=${u}`);
+  }
+  if (u <= 700) return lambertW0(Math.exp(u));
+  if (u === Infinity) return Infinity;
+  let w = u - Math.log(u);
+  for (let i = 0; i < 50; i++) {
+    const step = (w + Math.log(w) - u) / (1 + 1 / w);
+    w -= step;
+    if (Math.abs(step) <= 1e-16 * w) break;
+  }
+  return w;
+}
+
+/**
  * Lower branch W₋₁(x) for −1/e ≤ x < 0 (W₋₁ ≤ −1).
  *
  * @example

@@ -56,7 +56,32 @@ export function equidistantSet(
       `Cannot ${action}: cosine must be in [−1/(N−1), 1) = [${-1 / (n - 1)}, 1) for N=${n}: cosine=${cosine}`,
     );
   }
-  return { n, radius, cosine, delta: radius * radius * (1 - cosine) };
+  // The thresholds are β = K/Δ with K ≤ N: Δ must be a double, and N/Δ too.
+  const delta = radius * radius * (1 - cosine);
+  if (!(delta >= n / Number.MAX_VALUE) || !Number.isFinite(delta)) {
+    const lo = Math.sqrt(n / Number.MAX_VALUE / (1 - cosine)),
+      hi = Math.sqrt(Number.MAX_VALUE / (1 - cosine));
+    throw new RangeError(
+      `Cannot ${action}: radius=${radius} and cosine=${cosine} give Δ = r²(1−c) = ${delta}, so the thresholds ` +
+        `β = K/Δ leave the double range; radius must be within [${lo.toExponential(2)}, ${
+          hi.toExponential(2)
+        }]`,
+    );
+  }
+  return { n, radius, cosine, delta };
+}
+
+/** Checks the arguments of the reduced map: N ≥ 2 an integer, K ≥ 0 finite, m in [−1/(N−1), 1]. */
+function checkReduced(m: number, K: number, n: number, action: string): void {
+  if (!Number.isInteger(n) || n < 2) {
+    throw new RangeError(`Cannot ${action}: N must be an integer ≥ 2: N=${n}`);
+  }
+  if (!(K >= 0) || !Number.isFinite(K)) {
+    throw new RangeError(`Cannot ${action}: K must be a finite number ≥ 0: K=${K}`);
+  }
+  if (!(m >= -1 / (n - 1) - 1e-12 && m <= 1 + 1e-12)) {
+    throw new RangeError(`Cannot ${action}: m must be in [−1/(N−1), 1] = [${-1 / (n - 1)}, 1]: m=${m}`);
+  }
 }
 
 /**
@@ -88,6 +113,7 @@ export function effectiveBeta(beta: number, n: number, options: EquidistantSet =
  * ```
  */
 export function reducedMap(m: number, K: number, n: number): number {
+  checkReduced(m, K, n, "evaluate the reduced map");
   const x = K * m;
   if (x > 0) {
     const e = Math.exp(-x);
@@ -108,6 +134,7 @@ export function reducedMap(m: number, K: number, n: number): number {
  * ```
  */
 export function reducedMapSlope(m: number, K: number, n: number): number {
+  checkReduced(m, K, n, "evaluate the reduced map's slope");
   const x = K * m;
   if (x > 0) {
     const e = Math.exp(-x);

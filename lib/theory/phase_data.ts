@@ -11,7 +11,16 @@
  * @module
  */
 import { EigenvalueDecomposition, Matrix as MlMatrix } from "ml-matrix";
-import { columnMeans, distance, matmulT, type Matrix, maxRowNorm, row, transpose } from "../linalg/matrix.ts";
+import {
+  checkMatrix,
+  columnMeans,
+  distance,
+  matmulT,
+  type Matrix,
+  maxRowNorm,
+  row,
+  transpose,
+} from "../linalg/matrix.ts";
 import { softmax } from "../maps/softmax.ts";
 import { solve } from "../linalg/solve.ts";
 
@@ -28,6 +37,7 @@ import { solve } from "../linalg/solve.ts";
  * ```
  */
 export function meanSeparation(patterns: Matrix): number {
+  checkMatrix(patterns, "patterns", "compute the mean separation");
   const n = patterns.rows, d = patterns.cols;
   if (n < 2) throw new RangeError(`Cannot compute the mean separation: need N ≥ 2 patterns: N=${n}`);
   // Σ_{i,j} ‖xᵢ − xⱼ‖² = 2N Σ‖xᵢ − x̄‖², so the mean over i ≠ j of half of it is N/(N−1) · tr Cov_u.
@@ -170,6 +180,7 @@ export function globalThreshold(
   patterns: Matrix,
   options: { tol?: number; betaMax?: number; solve?: DenseSolve } = {},
 ): GlobalThreshold {
+  checkMatrix(patterns, "patterns", "locate the global threshold");
   const n = patterns.rows, d = patterns.cols, tol = options.tol ?? 1e-10, dense = options.solve ?? solve;
   if (n < 2) throw new RangeError(`Cannot locate the global threshold: need N ≥ 2 patterns: N=${n}`);
   const mean = columnMeans(patterns);
@@ -217,6 +228,13 @@ export function globalThreshold(
  * ```
  */
 export function normalisedDivergence(patterns: Matrix, finals: Matrix): number {
+  checkMatrix(patterns, "patterns", "compute the divergence");
+  checkMatrix(finals, "finals", "compute the divergence");
+  if (finals.rows !== patterns.rows || finals.cols !== patterns.cols) {
+    throw new RangeError(
+      `Cannot compute the divergence: finals must have the patterns' shape: patterns=${patterns.rows}×${patterns.cols}, finals=${finals.rows}×${finals.cols}`,
+    );
+  }
   const mean = columnMeans(patterns);
   let num = 0, den = 0;
   for (let i = 0; i < patterns.rows; i++) {

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { columnMeans, distance, dot, type Matrix, maxRowNorm, row } from "../linalg/matrix.ts";
+import { checkMatrix, columnMeans, distance, dot, type Matrix, maxRowNorm, row } from "../linalg/matrix.ts";
 
 function checkBeta(beta: number, action: string): void {
   if (!(beta > 0) || !Number.isFinite(beta)) {
@@ -27,6 +27,7 @@ function checkBeta(beta: number, action: string): void {
  * ```
  */
 export function separation(patterns: Matrix): Float64Array {
+  checkMatrix(patterns, "patterns", "compute separation");
   const n = patterns.rows;
   if (n < 2) throw new RangeError(`Cannot compute separation: need at least 2 patterns: N=${n}`);
   const out = new Float64Array(n);

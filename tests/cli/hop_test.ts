@@ -35,7 +35,7 @@ async function tmpJson(value: unknown): Promise<string> {
 
 Deno.test("parseArgs() takes --flag value, --flag=value and negative numbers", () => {
   const a = parseArgs(["x", "--beta", "-1.5", "--scores=-2,0", "--on"]);
-  assert.deepEqual([...a.flags], [["beta", "-1.5"], ["scores", "-2,0"], ["on", "true"]]);
+  assert.deepEqual([...a.flags], [["beta", "-1.5"], ["scores", "-2,0"], ["on", null]]);
   assert.throws(() => parseArgs(["--a", "1", "--a", "2"]), /given twice/);
 });
 
