@@ -98,11 +98,21 @@ const LAPACK = {
  * factorises Aᵀ and `dgetrs` with trans = 'T' solves (Aᵀ)ᵀ x = b. The last argument is the hidden length of the
  * character argument (gfortran's convention; ignored by C implementations such as OpenBLAS's).
  */
-function lapackSolve(lib: Deno.DynamicLibrary<typeof LAPACK>): NonNullable<Blas["solve"]> {
+function lapackSolve(
+  lib: Deno.DynamicLibrary<typeof LAPACK>,
+  threads: ((n: number) => void) | null,
+): NonNullable<Blas["solve"]> {
   return (A, b, n) => {
     const a = A.slice(), x = Float64Array.from(b), ipiv = new Int32Array(Math.max(1, n));
     const N = Int32Array.of(n), one = Int32Array.of(1), info = new Int32Array(1);
-    lib.symbols.dgetrf_(N, N, a, N, ipiv, info);
+    // One BLAS thread for the LU: OpenBLAS's parallel dgetrf killed the Deno Jupyter kernel from n ≈ 100 (not
+    // `deno run`), most likely a stack that is too small there for its per-thread buffers.
+    threads?.(1);
+    try {
+      lib.symbols.dgetrf_(N, N, a, N, ipiv, info);
+    } finally {
+      threads?.(navigator.hardwareConcurrency || 1);
+    }
     if (info[0] > 0) throw new RangeError(`Cannot solve: A is singular (column ${info[0] - 1})`);
     if (info[0] < 0) throw new Error(`Cannot solve: dgetrf rejected argument ${-info[0]}`);
     lib.symbols.dgetrs_(new TextEncoder().encode("T"), N, one, a, N, ipiv, x, N, info, 1n);
@@ -126,11 +136,13 @@ export function loadBlas(): Blas | null {
       errors.push(`${library}: ${(e as Error).message.split("\n")[0]}`);
       continue;
     }
+    let threads: ((n: number) => void) | null = null;
     try {
-      const threads = Deno.dlopen(library, {
+      const openblas = Deno.dlopen(library, {
         openblas_set_num_threads: { parameters: ["i32"], result: "void" },
       });
-      threads.symbols.openblas_set_num_threads(navigator.hardwareConcurrency || 1);
+      threads = (n) => openblas.symbols.openblas_set_num_threads(n);
+      threads(navigator.hardwareConcurrency || 1);
     } catch { /* not OpenBLAS: the library manages its threads */ }
     const s = lib.symbols;
     const gemm: Blas["gemm"] = (transB, m, n, k, a, lda, b, ldb, beta, c, ldc) => {
@@ -147,7 +159,7 @@ export function loadBlas(): Blas | null {
     };
     let solve: Blas["solve"] = null;
     try {
-      solve = lapackSolve(Deno.dlopen(library, LAPACK));
+      solve = lapackSolve(Deno.dlopen(library, LAPACK), threads);
     } catch { /* no LAPACK in this library */ }
     cached = {
       library,
