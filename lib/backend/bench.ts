@@ -39,6 +39,9 @@ function randomMatrix(rows: number, cols: number, seed: number, precision: "f32"
   return { rows, cols, data };
 }
 
+/** The most timed repetitions (a median over more says nothing new and can run for hours at S1). */
+const MAX_REPEAT = 1000;
+
 /** Warm-up before timing: at least one step and at least this long (JIT tiers, thread pools, caches). */
 const WARM_UP_MS = 300;
 
@@ -53,8 +56,8 @@ export async function runBench(
   const dims = BENCH_SIZES[options.size];
   if (!dims) throw new RangeError(`Cannot bench: size must be S0, S1 or S2: size=${options.size}`);
   const repeat = options.repeat ?? 5;
-  if (!Number.isInteger(repeat) || repeat < 1) {
-    throw new RangeError(`Cannot bench: repeat must be a positive integer: repeat=${repeat}`);
+  if (!Number.isInteger(repeat) || repeat < 1 || repeat > MAX_REPEAT) {
+    throw new RangeError(`Cannot bench: repeat must be an integer in [1, ${MAX_REPEAT}]: repeat=${repeat}`);
   }
   const X = randomMatrix(dims.m, dims.d, 1, backend.precision);
   const Q = randomMatrix(dims.b, dims.d, 2, backend.precision);

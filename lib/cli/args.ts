@@ -95,11 +95,14 @@ export class Flags {
     }
     return v;
   }
-  /** An integer flag. */
-  integer(name: string, fallback?: number): number {
+  /** An integer flag, at most `max` when given (a bound on how long a command may run). */
+  integer(name: string, fallback?: number, max = Infinity): number {
     const v = this.number(name, fallback);
     if (!Number.isInteger(v)) {
       throw new RangeError(`Cannot run ${this.#command}: --${name} must be an integer: --${name}=${v}`);
+    }
+    if (v > max) {
+      throw new RangeError(`Cannot run ${this.#command}: --${name} must be at most ${max}: --${name}=${v}`);
     }
     return v;
   }

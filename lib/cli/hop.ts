@@ -103,7 +103,7 @@ export const COMMANDS: Record<string, Command> = {
       const r = await retrieveOn(patterns, queries, {
         backend: await backendFlag(f, "cpu"),
         beta: f.number("beta"),
-        maxSteps: f.integer("max-steps", 100),
+        maxSteps: f.integer("max-steps", 100, 1_000_000),
         eps: f.number("eps", 1e-8),
         map: mapKind(f, "map"),
         alpha: f.has("alpha") ? f.number("alpha") : undefined,
@@ -182,8 +182,8 @@ export const COMMANDS: Record<string, Command> = {
       }
       const d = f.integer("d");
       const protocol = capacityProtocol(model as CapacityModelName, d, {
-        trials: f.integer("trials", 3),
-        queries: f.integer("queries", 50),
+        trials: f.integer("trials", 3, 10_000),
+        queries: f.integer("queries", 50, 100_000),
         seed: f.integer("seed", 1),
         beta: f.has("beta") ? f.number("beta") : undefined,
         K: f.has("K") ? f.number("K") : undefined,

@@ -108,7 +108,14 @@ function levenshteinNode(d: number, k: number, eps: 0 | 1): number {
   let z = zeroCache.get(key);
   if (z === undefined) {
     const a = (d - 3) / 2;
-    z = largestJacobiZero(k, a + 1, a + eps);
+    try {
+      z = largestJacobiZero(k, a + 1, a + eps);
+    } catch {
+      throw new RangeError(
+        `Cannot compute the Levenshtein bound: at d=${d} the node t_${k} (the largest zero of a Jacobi ` +
+          `polynomial of degree ${k}) could not be located in double precision; this d is too large for it`,
+      );
+    }
     zeroCache.set(key, z);
   }
   return z;

@@ -199,3 +199,86 @@ Deno.test("hop code returns the icosahedron's angle; code-bounds and separation-
   await assertFails(["code-bounds", "--dim", "3", "--angle-deg", "0"], /--angle-deg=0/);
   await assertFails(["separation-bounds", "--dim", "1", "--points", "5"], /d=1/);
 });
+
+Deno.test("every command fed extreme values prints finite JSON or fails with a message naming its input — never null", async () => {
+  const X = await tmpJson([[1e150, 0], [0, 1e150]]), Q = await tmpJson([[1e150, 1]]);
+  const tiny = await tmpJson([[1e-300, 0], [0, 1e-300]]);
+  const lines: string[][] = [
+    ["map", "--scores", "2e10,1e10", "--beta", "1e300"],
+    ["map", "--scores", "1e308,-1e308", "--beta", "1e-300"],
+    ["map", "--kind", "entmax", "--alpha", "1.0000000000000002", "--scores", "1,2,3"],
+    ["map", "--kind", "entmax", "--alpha", "1e300", "--scores", "1,2,3"],
+    ["retrieve", "--patterns", X, "--queries", Q, "--beta", "1e300"],
+    ["retrieve", "--patterns", tiny, "--queries", tiny, "--beta", "1e-300", "--max-steps", "3"],
+    ["retrieve", "--patterns", X, "--queries", Q, "--beta", "1", "--backend", "webgpu"],
+    ["storage-bound", "--beta", "1e300", "--K", "3", "--d", "20", "--p", "0.001"],
+    ["storage-bound", "--beta", "1e-300", "--K", "1e-300", "--d", "20", "--p", "1e-300"],
+    ["storage-bound", "--beta", "1", "--K", "3", "--d", "1000000000", "--p", "0.001"],
+    ["phase", "--n", "10", "--radius", "1e-200"],
+    ["phase", "--n", "10", "--radius", "1e200"],
+    ["phase", "--n", "1000000000"],
+    ["phase", "--n", "10", "--cos", "0.9999999999999999"],
+    ["code-bounds", "--dim", "100000", "--angle-deg", "60"],
+    ["code-bounds", "--dim", "3", "--angle-deg", "1e-300"],
+    ["code-bounds", "--dim", "2", "--angle-deg", "180"],
+    ["separation-bounds", "--dim", "1000000", "--points", "2"],
+    ["separation-bounds", "--dim", "3", "--points", "1000000000000000"],
+    ["code", "--dim", "3", "--points", "5", "--time-budget-s", "1e-300"],
+    ["capacity", "--model", "modern", "--d", "8", "--beta", "1e300", "--n-max", "4", "--trials", "1"],
+    ["bench", "--size", "S0", "--repeat", "1e300"],
+    ["capacity", "--model", "classical", "--d", "20", "--trials", "1e300"],
+    ["retrieve", "--patterns", X, "--queries", Q, "--beta", "1", "--max-steps", "1e300"],
+  ];
+  for (const line of lines) {
+    const r = await hop(...line);
+    assert.doesNotMatch(r.out, /null|NaN|Infinity/, `${line.join(" ")} printed ${r.out.slice(0, 200)}`);
+    if (r.code === 0) {
+      const finite = (v: unknown): boolean =>
+        typeof v === "number"
+          ? Number.isFinite(v)
+          : typeof v === "object" && v !== null
+          ? Object.values(v).every(finite)
+          : true;
+      assert.ok(finite(JSON.parse(r.out)), line.join(" "));
+    } else {
+      assert.match(r.err, /^Cannot /, `${line.join(" ")}: ${r.err}`);
+      // The message names an input: a flag, a parameter or a value from the command line.
+      const named = line.filter((t) => !t.startsWith("/")).some((t) => r.err.includes(t.replace(/^--/, "")));
+      assert.ok(named, `${line.join(" ")}: ${r.err}`);
+    }
+  }
+});
+
+Deno.test("command-line mistakes are named: a flag without a value, stray or one-dash arguments, flags that do not apply, zero counts, ragged files, a bad HOPFIELD_BACKEND", async () => {
+  await assertFails(["phase", "--n"], /--n needs a value/);
+  await assertFails(["phase", "--n", "10", "extra"], /unexpected argument extra/);
+  await assertFails(["phase", "-n", "10"], /flags take two dashes: --n/);
+  await assertFails(
+    ["capacity", "--model", "classical", "--d", "20", "--beta", "5"],
+    /--beta applies only to --model modern/,
+  );
+  await assertFails(
+    ["capacity", "--model", "power3", "--d", "12", "--K", "3"],
+    /--K applies only to --model modern/,
+  );
+  await assertFails(["capacity", "--model", "classical", "--d", "20", "--trials", "0"], /trials=0/);
+  await assertFails(["capacity", "--model", "classical", "--d", "20", "--queries", "0"], /queries=0/);
+  const ragged = await tmpJson([[1, 2], [3]]);
+  await assertFails(
+    ["retrieve", "--patterns", ragged, "--queries", ragged, "--beta", "1"],
+    new RegExp(`${ragged}.*row 1 has 1`),
+  );
+  const q = await tmpJson([[1, 0]]);
+  const r = await hopWith(
+    { HOPFIELD_BACKEND: "bogus" },
+    "retrieve",
+    "--patterns",
+    q,
+    "--queries",
+    q,
+    "--beta",
+    "1",
+  );
+  assert.match(r.err, /HOPFIELD_BACKEND=bogus/);
+  assert.doesNotMatch(r.err, /--backend/);
+});
