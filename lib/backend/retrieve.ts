@@ -52,6 +52,7 @@ export async function retrieveOn(
   const loop = retrievalLoop(patterns, queries, stoppingRule(options), {
     record: options.trajectory ?? true,
     eachStep: backend.name === "cpu",
+    onProgress: options.onProgress,
   });
   let next = loop.next();
   while (!next.done) {

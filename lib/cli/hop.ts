@@ -98,6 +98,7 @@ export const COMMANDS: Record<string, Command> = {
     summary: "iterate ξ ← X·map(βXᵀξ) from each query: {states, probabilities, steps, energies, converged}",
     flags: ["patterns", "queries", "beta", "max-steps", "eps", "map", "alpha", "backend"],
     async run(f) {
+      const log = progress("retrieve");
       const patterns = readRows(f.string("patterns"), "patterns");
       const queries = readRows(f.string("queries"), "queries");
       const r = await retrieveOn(patterns, queries, {
@@ -107,6 +108,8 @@ export const COMMANDS: Record<string, Command> = {
         eps: f.number("eps", 1e-8),
         map: mapKind(f, "map"),
         alpha: f.has("alpha") ? f.number("alpha") : undefined,
+        onProgress: ({ step, active }) =>
+          log.tick(`update ${step}: ${active} of ${queries.rows} queries still moving`),
       });
       return {
         backend: backendLabel(r.backend),
@@ -139,10 +142,11 @@ export const COMMANDS: Record<string, Command> = {
       if (!(size in BENCH_SIZES)) {
         throw new RangeError(`Cannot run bench: --size must be S0, S1 or S2: --size=${size}`);
       }
-      return runBench(await backendFlag(f, "auto"), {
-        size: size as keyof typeof BENCH_SIZES,
-        repeat: f.integer("repeat", 5),
-      });
+      const backend = await backendFlag(f, "auto"), repeat = f.integer("repeat", 5);
+      if (size !== "S0") {
+        progress("bench")(`${size} on ${backendLabel(backend)}: warm-up, then ${repeat} timed steps`);
+      }
+      return runBench(backend, { size: size as keyof typeof BENCH_SIZES, repeat });
     },
   },
   phase: {

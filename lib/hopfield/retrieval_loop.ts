@@ -61,7 +61,11 @@ export function* retrievalLoop(
   patterns: DenseMatrix,
   queries: Matrix,
   rule: StoppingRule,
-  options: { record: boolean; eachStep: boolean },
+  options: {
+    record: boolean;
+    eachStep: boolean;
+    onProgress?: (info: { step: number; active: number }) => void;
+  },
 ): Generator<LoopRequest, RetrieveResult, LoopReply> {
   const n = patterns.rows, d = patterns.cols, b = queries.rows;
   const { record } = options, eachStep = options.eachStep || record;
@@ -104,6 +108,7 @@ export function* retrievalLoop(
       else still.push(q);
     });
     active = still;
+    options.onProgress?.({ step: t + 1, active: active.length });
   }
   if (before) {
     const last = (yield { op: "step", states: before, probabilities: true }) as { probabilities?: Matrix };

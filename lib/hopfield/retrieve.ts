@@ -19,6 +19,8 @@ export interface RetrieveOptions extends HopfieldOptions {
   eps?: number;
   /** Record the per-step trajectory (default true). */
   trajectory?: boolean;
+  /** Called after each batched update with the update's number and how many queries are still moving. */
+  onProgress?: (info: { step: number; active: number }) => void;
 }
 
 /**
@@ -66,7 +68,11 @@ export function retrieve(patterns: Matrix, queries: Matrix, options: RetrieveOpt
   const spec = hopfieldSpec(options, "retrieve");
   checkPatterns(patterns, queries, "retrieve");
   const rule = stoppingRule(options), maxNorm = maxRowNorm(patterns);
-  const loop = retrievalLoop(patterns, queries, rule, { record: options.trajectory ?? true, eachStep: true });
+  const loop = retrievalLoop(patterns, queries, rule, {
+    record: options.trajectory ?? true,
+    eachStep: true,
+    onProgress: options.onProgress,
+  });
   let next = loop.next();
   while (!next.done) {
     const r = next.value;
