@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { parseScale, type Scale } from "../experiments/scale.ts";
+import { parseScale, type Scale, scaleFromEnv } from "../experiments/scale.ts";
 import { Flags, parseArgs } from "./args.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
@@ -128,7 +128,7 @@ export async function main(argv: string[]): Promise<number> {
   try {
     const args = parseArgs(argv);
     const flags = new Flags(args, "reproduce", ["scale", "figures"]);
-    scale = parseScale(flags.string("scale", Deno.env.get("HOPFIELD_SCALE") ?? "quick"));
+    scale = flags.has("scale") ? parseScale(flags.string("scale")) : scaleFromEnv();
     figures = flags.has("figures") ? flags.string("figures") : undefined;
     const all = listNotebooks();
     names = args.positional.length ? args.positional.map((p) => p.replace(/^.*\//, "")) : all;

@@ -31,7 +31,13 @@ export function parseScale(value: string): Scale {
 
 /** The scale from `HOPFIELD_SCALE`, defaulting to `quick`. */
 export function scaleFromEnv(): Scale {
-  return parseScale(Deno.env.get("HOPFIELD_SCALE") ?? "quick");
+  const value = Deno.env.get("HOPFIELD_SCALE") ?? "quick";
+  if (!(SCALES as readonly string[]).includes(value)) {
+    throw new RangeError(
+      `Cannot use scale: HOPFIELD_SCALE must be one of ${SCALES.join(", ")}: HOPFIELD_SCALE=${value}`,
+    );
+  }
+  return value as Scale;
 }
 
 /**
