@@ -72,6 +72,14 @@ async function runNotebook(name: string, scale: Scale, env: Record<string, strin
     stdout: "piped",
     stderr: "piped",
   }).spawn();
+  // Ctrl-C or a kill of this process reaches the driver, and nbclient shuts its kernel down.
+  const signals: Deno.Signal[] = ["SIGINT", "SIGTERM"];
+  let stopped = false;
+  const forward = () => {
+    stopped = true;
+    child.kill("SIGTERM");
+  };
+  for (const s of signals) Deno.addSignalListener(s, forward);
   let ok = false, cell = 0, said = false;
   // Jupyter's own messages (a kernel that is not registered, say): kept, and shown if the notebook fails.
   let log = "";
@@ -116,6 +124,11 @@ async function runNotebook(name: string, scale: Scale, env: Record<string, strin
   }
   await stderr;
   const status = await child.status;
+  for (const s of signals) Deno.removeSignalListener(s, forward);
+  if (stopped) {
+    console.error(`reproduce: stopped by a signal during ${name}`);
+    Deno.exit(130);
+  }
   if (!(ok && status.success) && !said) {
     console.error(`FAILED: ${name}, before or between cells (Jupyter said):\n${log.trim() || "(nothing)"}`);
   }
