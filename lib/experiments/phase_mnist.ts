@@ -67,7 +67,15 @@ export async function runMnistPhase(params: MnistPhaseParams): Promise<MnistPhas
     for (const n of params.ns) {
       const X = mnistPatterns(n, normalisation);
       const separation = meanSeparation(X), Kt = phaseThresholds(n).K_t;
-      const g = globalThreshold(X, { solve: params.backend.solve });
+      const g = globalThreshold(X, {
+        solve: params.backend.solve,
+        onProgress: (beta, rho) =>
+          log.tick(
+            `${normalisation}, N = ${n}: global branch at β = ${beta.toPrecision(3)}, spectral radius ${
+              rho.toFixed(3)
+            }`,
+          ),
+      });
       log.tick(
         `${normalisation}, N = ${n}: global threshold ${g.found ? g.beta.toPrecision(4) : "not found"}`,
       );

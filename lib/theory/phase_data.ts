@@ -164,8 +164,8 @@ function largestCovarianceEigenvalue(centred: Matrix): number {
  * from β = 0 (p uniform) by Newton continuation in coefficient space (steps of 3% near instability), and the β where the largest
  * Jacobian eigenvalue reaches 1 (or the branch folds) is located by bisection to relative width `tol`
  * (default 1e-10). If that does not happen below `betaMax` (default 30/λ_max), `found` is false. Each Newton
- * step solves an N × N system with `solve` (default: the TypeScript LU; `backend.solve` brings LAPACK).
- * Shapes: patterns N × d.
+ * step solves an N × N system with `solve` (default: the TypeScript LU; `backend.solve` brings LAPACK);
+ * `onProgress` hears each point of the march. Shapes: patterns N × d.
  *
  * @example
  * ```ts
@@ -178,7 +178,13 @@ function largestCovarianceEigenvalue(centred: Matrix): number {
  */
 export function globalThreshold(
   patterns: Matrix,
-  options: { tol?: number; betaMax?: number; solve?: DenseSolve } = {},
+  options: {
+    tol?: number;
+    betaMax?: number;
+    solve?: DenseSolve;
+    /** Called after each point of the branch is followed (β and the Jacobian's spectral radius there). */
+    onProgress?: (beta: number, radius: number) => void;
+  } = {},
 ): GlobalThreshold {
   checkMatrix(patterns, "patterns", "locate the global threshold");
   const n = patterns.rows, d = patterns.cols, tol = options.tol ?? 1e-10, dense = options.solve ?? solve;
@@ -200,6 +206,7 @@ export function globalThreshold(
     const r = newtonFixedPoint(G, hi, pLo, dense);
     if (!r.converged) break; // Newton fails at a fold: the branch ends there
     const rho = radius(hi, r.p);
+    options.onProgress?.(hi, rho);
     if (rho >= 1) break;
     [lo, pLo] = [hi, r.p];
     hi *= rho < 0.5 ? 1.2 : 1.03; // long strides while far from instability

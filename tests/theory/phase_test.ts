@@ -146,8 +146,14 @@ Deno.test("phaseThresholds() rejects bad N, radius and cosine with the parameter
 
 Deno.test("globalThreshold(): 1/λ_max for centred data, the numerical branch for uncentred data", () => {
   assertClose(globalThreshold(embedded(7, 9)).beta, 6, 1e-9); // centred simplex: N − 1
-  const ortho = globalThreshold(embedded(5, 6, { cosine: 0 }));
+  const marched: number[][] = [];
+  const ortho = globalThreshold(embedded(5, 6, { cosine: 0 }), {
+    onProgress: (b, rho) => marched.push([b, rho]),
+  });
   assert.equal(ortho.centred, false);
+  // the march reports each point of the branch, rising in β, stable (ρ < 1) until its last point
+  assert.ok(marched.length > 2 && marched.every(([b], i) => i === 0 || b > marched[i - 1][0]));
+  assert.ok(marched.slice(0, -1).every(([, rho]) => rho < 1) && marched.at(-1)![1] >= 1);
   assertClose(ortho.beta, 5, 1e-8); // orthonormal: the mean is a fixed point by symmetry, unstable at β = N
   // General centred data: the threshold makes the Jacobian β·Cov_u have spectral radius 1.
   const prng = createPrng(9);
