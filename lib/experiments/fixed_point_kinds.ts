@@ -33,7 +33,7 @@ export interface FixedPointData {
   /** Stored digits N. */
   n: number;
   /** Fraction of queries of each kind, per β and size measure. */
-  rows: { beta: number; measure: string; kind: FixedPointKind; fraction: number }[];
+  rows: { beta: number; measure: string; kind: CensusKind; fraction: number }[];
   /** Fraction of queries that met the stopping rule, per β. */
   converged: { beta: number; fraction: number }[];
   /** The backend the retrievals ran on. */
@@ -41,7 +41,12 @@ export interface FixedPointData {
 }
 
 const MEASURES = ["entries > 0.01", "fewest entries with 90% mass"] as const;
-const KINDS: FixedPointKind[] = ["single", "metastable", "global"];
+/**
+ * What the census counts: a fixed point's kind, or, under the threshold measure, that no entry exceeds 0.01 (the
+ * mass is spread over more than 100 patterns, which that measure cannot size: with N = 1000 it never reaches N/2).
+ */
+export type CensusKind = FixedPointKind | "no entry above 0.01";
+const KINDS: CensusKind[] = ["single", "metastable", "global", "no entry above 0.01"];
 
 /** Stores N unit-norm training digits, retrieves from test digits, and classifies each final state. */
 export async function runFixedPointKinds(params: FixedPointParams): Promise<FixedPointData> {
@@ -58,11 +63,15 @@ export async function runFixedPointKinds(params: FixedPointParams): Promise<Fixe
     });
     const sizes = [(p: Float64Array) => sizeAbove(p, 0.01), (p: Float64Array) => sizeForMass(p, 0.9)];
     sizes.forEach((size, m) => {
-      const counts = { single: 0, metastable: 0, global: 0 };
+      const counts: Record<CensusKind, number> = {
+        single: 0,
+        metastable: 0,
+        global: 0,
+        "no entry above 0.01": 0,
+      };
       for (let q = 0; q < Q.rows; q++) {
-        // No entry above 0.01 means the mass is spread over more than 100 patterns: counted as global.
         const k = size(row(r.probabilities, q));
-        counts[classifyFixedPoint(k === 0 ? X.rows : k, X.rows)]++;
+        counts[k === 0 ? "no entry above 0.01" : classifyFixedPoint(k, X.rows)]++;
       }
       for (const kind of KINDS) {
         rows.push({ beta, measure: MEASURES[m], kind, fraction: counts[kind] / Q.rows });
@@ -76,7 +85,7 @@ export async function runFixedPointKinds(params: FixedPointParams): Promise<Fixe
 
 /** One panel per size measure: fraction of single / metastable / global fixed points against β. */
 export function fixedPointKindsFigure(data: FixedPointData): Figure {
-  const colors = [THEME.colors[0], THEME.colors[1], THEME.colors[2]];
+  const colors = [THEME.colors[0], THEME.colors[1], THEME.colors[2], THEME.colors[9]];
   const panels = MEASURES.map((measure) =>
     panel({
       width: 400,
@@ -100,7 +109,9 @@ export function fixedPointKindsFigure(data: FixedPointData): Figure {
         ? "global (size > N/2)"
         : k === "single"
         ? "single pattern (size 1)"
-        : "metastable",
+        : k === "metastable"
+        ? "metastable (2 … N/2)"
+        : "no entry above 0.01",
       color: colors[i],
     })),
     note:

@@ -4,11 +4,13 @@
  * @module
  */
 import { energy } from "../hopfield/energy.ts";
+import { distinctStates } from "../hopfield/fixed_points.ts";
 import { retrieve } from "../hopfield/retrieve.ts";
 import { fromRows, type Matrix, toRows } from "../linalg/matrix.ts";
 import type { MapKind } from "../maps/mod.ts";
 import * as Plot from "@observablehq/plot";
 import { compose, type Figure, panel, THEME } from "../plot/mod.ts";
+import { round } from "./round.ts";
 
 /** Parameters of the landscape experiment. */
 export interface LandscapeParams {
@@ -34,11 +36,13 @@ export interface LandscapeData {
   extent: number;
   /** Grid points per side. */
   grid: number;
-  /** Per β: the energy on the grid (row-major, y outer) and the trajectories. */
+  /** Per β: the energy on the grid (row-major, y outer), the trajectories and the minima. */
   panels: {
     beta: number;
     energy: number[];
     trajectories: { start: number; x: number; y: number; step: number }[];
+    /** The distinct fixed points reached from a 21 × 21 grid of starts over the square (the attracting minima). */
+    minima: { x: number; y: number }[];
   }[];
 }
 
@@ -66,7 +70,23 @@ export function runLandscape(params: LandscapeParams): LandscapeData {
         if (r.converged[0]) break;
       }
     });
-    return { beta, energy: values, trajectories };
+    // Minima: where retrieval from a grid of starts ends, distinct to 1e-4.
+    const starts = Array.from({ length: 21 * 21 }, (_, k) => [
+      -extent + (2 * extent * (k % 21)) / 20,
+      -extent + (2 * extent * Math.floor(k / 21)) / 20,
+    ]);
+    const ends = retrieve(X, fromRows(starts), {
+      beta,
+      map: params.map,
+      maxSteps: 5000,
+      eps: 1e-12,
+      trajectory: false,
+    }).states;
+    const minima = distinctStates(ends, 1e-4).map((i) => ({
+      x: round(ends.data[2 * i], 4),
+      y: round(ends.data[2 * i + 1], 4),
+    }));
+    return { beta, energy: values, trajectories, minima };
   });
   return { patterns: params.patterns, extent, grid, panels };
 }
@@ -102,6 +122,7 @@ export function energyLandscapeFigure(data: LandscapeData): Figure {
           strokeWidth: 1.5,
           marker: "dot",
         }),
+        Plot.dot(p.minima, { x: "x", y: "y", r: 9, stroke: "white", strokeWidth: 2, symbol: "circle" }),
         Plot.dot(data.patterns, {
           x: (d: number[]) => d[0],
           y: (d: number[]) => d[1],
@@ -109,7 +130,7 @@ export function energyLandscapeFigure(data: LandscapeData): Figure {
           fill: THEME.colors[2],
           stroke: "black",
         }),
-        Plot.text([`β = ${p.beta}`], {
+        Plot.text([`β = ${p.beta}: ${p.minima.length} minim${p.minima.length === 1 ? "um" : "a"}`], {
           frameAnchor: "top-left",
           dx: 6,
           dy: 6,
@@ -120,11 +141,14 @@ export function energyLandscapeFigure(data: LandscapeData): Figure {
     })
   );
   return compose("energy_landscape", panels, {
-    title: "Energy E(ξ) of four 2-D patterns: one global minimum at small β, one per pattern at large β",
+    title: `Energy E(ξ) of ${data.patterns.length} 2-D patterns: ${
+      data.panels.map((p) => p.minima.length).join(", ")
+    } minima at β = ${data.panels.map((p) => p.beta).join(", ")}`,
     legend: [{ label: "stored pattern", color: THEME.colors[2] }, {
       label: "update trajectory ξ ← X softmax(βXᵀξ)",
       color: "#444",
-    }],
-    note: "Ramsauer et al. 2020, Eq. 2; lighter = higher energy (sqrt colour scale)",
+    }, { label: "minimum (open circle)", color: "#ddd" }],
+    note:
+      "Ramsauer et al. 2020, Eq. 2; lighter = higher energy (sqrt colour scale). Minima: where retrieval from a 21 × 21 grid of starts ends. Patterns close together can share a minimum even at large β.",
   });
 }
