@@ -31,8 +31,12 @@ export function logTickFormat(v: number): string {
 }
 
 /** Gives each log axis without its own format the plain-number labels of {@link logTickFormat}. */
-function withLogTicks<T extends { type?: unknown; tickFormat?: unknown }>(axis: T | undefined): T | undefined {
-  return axis?.type === "log" && axis.tickFormat === undefined ? { ...axis, tickFormat: logTickFormat } : axis;
+function withLogTicks<T extends { type?: unknown; tickFormat?: unknown }>(
+  axis: T | undefined,
+): T | undefined {
+  return axis?.type === "log" && axis.tickFormat === undefined
+    ? { ...axis, tickFormat: logTickFormat }
+    : axis;
 }
 
 /**
