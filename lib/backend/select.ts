@@ -45,7 +45,8 @@ let warned = false;
  * The backend for a name (default: `HOPFIELD_BACKEND`, else `auto`), created once per process and precision and
  * then reused. `auto` is a real GPU adapter if present (never a software fallback such as lavapipe), else `blas`
  * if a CBLAS library loads, else `cpu`, saying once on stderr when it falls back to `cpu`. Naming `webgpu` accepts
- * a fallback adapter (for tests on lavapipe).
+ * a fallback adapter (for tests on lavapipe). WebGPU has no f64: with `precision` f64, `auto` skips it and
+ * `webgpu` is an error.
  *
  * @example
  * ```ts
@@ -76,6 +77,12 @@ export function selectBackend(name?: BackendName, precision: "f32" | "f64" = "f3
 
 async function create(name: BackendName, precision: "f32" | "f64"): Promise<Backend> {
   if (name === "cpu") return cpuBackend;
+  if (name === "webgpu" && precision === "f64") {
+    throw new RangeError(
+      "Cannot select backend: WebGPU computes in f32 only (backend=webgpu, precision=f64)",
+    );
+  }
+  if (name === "auto" && precision === "f64") return blasBackend("f64") ?? fallBack();
   if (name === "webgpu" || name === "auto") {
     const gpu = await webgpuBackend({ allowFallback: name === "webgpu" });
     if (gpu) return gpu;
@@ -86,6 +93,10 @@ async function create(name: BackendName, precision: "f32" | "f64"): Promise<Back
   if (name === "blas") {
     throw new Error(`Cannot select backend: no CBLAS library loads (${blasError()}); set HOPFIELD_BLAS`);
   }
+  return fallBack();
+}
+
+function fallBack(): Backend {
   if (!warned) {
     console.error(
       `[backend] no GPU adapter and no CBLAS library loads; using the cpu backend (${blasError()})`,

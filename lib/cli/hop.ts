@@ -86,9 +86,10 @@ function mapKind(flags: Flags, name: string): MapKind {
  * The backend of `--backend`, else `HOPFIELD_BACKEND`, else `fallback`: `retrieve` falls back to `cpu` (its
  * inputs are small JSON files and the Float64 reference is exact), the others to `auto`.
  */
-function backendFlag(f: Flags, fallback: BackendName): Promise<Backend> {
+function backendFlag(f: Flags, fallback: BackendName, precision: "f32" | "f64" = "f32"): Promise<Backend> {
   return selectBackend(
     backendName(f.has("backend") ? f.string("backend") : undefined, { fallback, source: "--backend" }),
+    precision,
   );
 }
 
@@ -165,8 +166,20 @@ export const COMMANDS: Record<string, Command> = {
   },
   capacity: {
     summary:
-      "empirical capacity of one model at dimension d (protocols of notebook 02): {model, d, capacity, censored, evaluations}",
-    flags: ["model", "d", "n-max", "trials", "queries", "seed", "beta", "K", "backend"],
+      "empirical capacity of one model at dimension d (protocols of notebook 02): {model, d, capacity, low, high, censored, monotone, evaluations}",
+    flags: [
+      "model",
+      "d",
+      "n-max",
+      "trials",
+      "queries",
+      "samples",
+      "max-effort",
+      "seed",
+      "beta",
+      "K",
+      "backend",
+    ],
     async run(f) {
       const model = f.string("model");
       if (!(CAPACITY_MODELS as readonly string[]).includes(model)) {
@@ -174,26 +187,42 @@ export const COMMANDS: Record<string, Command> = {
           `Cannot run capacity: --model must be one of ${CAPACITY_MODELS.join(", ")}: --model=${model}`,
         );
       }
-      if (model !== "modern") {
+      if (model !== "modern" && model !== "modern-stored") {
         for (const flag of ["beta", "K", "backend"]) {
           if (f.has(flag)) {
             throw new RangeError(
-              `Cannot run capacity: --${flag} applies only to --model modern (the ${model} network has no ${flag}): ` +
+              `Cannot run capacity: --${flag} applies only to --model modern or modern-stored (the ${model} network has no ${flag}): ` +
                 `--${flag}=${f.string(flag)}`,
             );
           }
         }
       }
+      if (model === "modern-stored" && f.has("queries")) {
+        throw new RangeError(
+          `Cannot run capacity: --queries does not apply to --model modern-stored (its samples are pattern sets, ` +
+            `--samples): --queries=${f.string("queries")}`,
+        );
+      }
       const d = f.integer("d");
       const protocol = capacityProtocol(model as CapacityModelName, d, {
         trials: f.integer("trials", 3, 10_000),
         queries: f.integer("queries", 50, 100_000),
+        samples: f.has("samples") || model === "modern-stored"
+          ? f.integer("samples", 20, 100_000)
+          : undefined,
         seed: f.integer("seed", 1),
         beta: f.has("beta") ? f.number("beta") : undefined,
         K: f.has("K") ? f.number("K") : undefined,
-        backend: model === "modern" ? await backendFlag(f, "auto") : undefined,
+        backend: model === "modern"
+          ? await backendFlag(f, "auto")
+          : model === "modern-stored"
+          ? await backendFlag(f, "auto", "f64")
+          : undefined,
       });
-      const r = await capacitySearch(protocol, { nMax: f.integer("n-max", 65536) });
+      const r = await capacitySearch(protocol, {
+        nMax: f.integer("n-max", 65536),
+        maxEffort: f.integer("max-effort", 4, 1024),
+      });
       return { model, d, ...r };
     },
   },

@@ -15,9 +15,11 @@ import { bipolar, hadamardRows, sphere } from "../data/synthetic.ts";
 import { flipSigns, gaussianNoise, maskRandom } from "../data/corrupt.ts";
 import { classicalRetrieve, hebbianWeights } from "../hopfield/classical.ts";
 import { denseRetrieve, type Interaction } from "../hopfield/dense.ts";
-import { type Matrix, row, selectRows } from "../linalg/matrix.ts";
+import { distance, type Matrix, matrix, row, selectRows } from "../linalg/matrix.ts";
 import { createPrng, type Prng, sampleIndices } from "../linalg/prng.ts";
+import { type RateEstimate, rateEstimate } from "./rate_estimate.ts";
 import { progress } from "./scale.ts";
+import { type ThresholdRange, type ThresholdResult, thresholdSearch } from "./threshold_search.ts";
 
 /** Which network stores the patterns. */
 export type CapacityModel =
@@ -35,11 +37,17 @@ export type Corruption =
   | { kind: "mask"; fraction: number }
   | { kind: "noise"; sigma: number };
 
-/** When a final state counts as retrieving its pattern x. */
+/**
+ * When a retrieval succeeds. The first three judge each query's final state against its pattern x; `stored` is
+ * Theorem 3's own event (Ramsauer et al. 2020, Def. 1), judged per pattern set: every pattern has a fixed point
+ * xᵢ* in its sphere Sᵢ = {ξ : ‖ξ − xᵢ‖ ≤ 1/(βNM)}, and retrieval from `probes` random points on the boundary of
+ * Sᵢ ends at xᵢ* (modern network only).
+ */
 export type Criterion =
   | { kind: "exact" } // sign(ξ) = x in every entry (±1 patterns)
   | { kind: "bits"; fraction: number } // at most this fraction of entries of sign(ξ) differ from x (±1 patterns)
-  | { kind: "relative"; eps: number }; // ‖ξ − x‖ ≤ eps ‖x‖
+  | { kind: "relative"; eps: number } // ‖ξ − x‖ ≤ eps ‖x‖
+  | { kind: "stored"; probes: number };
 
 /** An empirical capacity protocol. */
 export interface CapacityProtocol {
@@ -57,10 +65,16 @@ export interface CapacityProtocol {
   criterion: Criterion;
   /** Fraction of queries that must be retrieved (default 0.9). */
   successProbability?: number;
-  /** Independent pattern sets per N (default 1). */
+  /** Independent pattern sets per N, at least (default 1). */
   trials?: number;
   /** Queried patterns per trial, at most N (default 50). */
   queries?: number;
+  /**
+   * Samples per N, at least (default: trials × queries): more pattern sets are drawn at small N, where a set has
+   * fewer than `queries` patterns to query, so that every rate has about the same confidence interval. For the
+   * `stored` criterion a sample is a pattern set.
+   */
+  samples?: number;
   /** Update cap: sweeps (classical, dense) or steps (modern); default 100. */
   maxSteps?: number;
   /** Seed; each N and trial derives its own generator from it. */
@@ -77,7 +91,10 @@ function checkProtocol(p: CapacityProtocol): void {
     throw new RangeError(`Cannot ${action}: d must be an integer ≥ 2: d=${p.d}`);
   }
   for (
-    const [name, value] of [["trials", p.trials], ["queries", p.queries], ["maxSteps", p.maxSteps]] as const
+    const [name, value] of [["trials", p.trials], ["queries", p.queries], ["samples", p.samples], [
+      "maxSteps",
+      p.maxSteps,
+    ]] as const
   ) {
     if (value !== undefined && (!Number.isInteger(value) || value < 1)) {
       throw new RangeError(`Cannot ${action}: ${name} must be a positive integer: ${name}=${value}`);
@@ -94,7 +111,21 @@ function checkProtocol(p: CapacityProtocol): void {
       `Cannot ${action}: the ${p.model.kind} network stores ±1 patterns: distribution=${p.distribution}`,
     );
   }
-  if (p.criterion.kind !== "relative" && !BIPOLAR.includes(p.distribution)) {
+  if (p.criterion.kind === "stored" && p.model.kind !== "modern") {
+    throw new RangeError(
+      `Cannot ${action}: the stored criterion is Theorem 3's, for the modern network: model=${p.model.kind}`,
+    );
+  }
+  if (p.criterion.kind === "stored" && p.backend && p.backend.precision !== "f64") {
+    throw new RangeError(
+      `Cannot ${action}: the stored criterion resolves distances of 1/(βNM), below f32 resolution; pass an f64 ` +
+        `backend (selectBackend(name, "f64")): precision=${p.backend.precision}`,
+    );
+  }
+  if (p.criterion.kind === "stored" && !(Number.isInteger(p.criterion.probes) && p.criterion.probes >= 1)) {
+    throw new RangeError(`Cannot ${action}: probes must be a positive integer: probes=${p.criterion.probes}`);
+  }
+  if ((p.criterion.kind === "exact" || p.criterion.kind === "bits") && !BIPOLAR.includes(p.distribution)) {
     throw new RangeError(
       `Cannot ${action}: criterion ${p.criterion.kind} needs ±1 patterns: distribution=${p.distribution}`,
     );
@@ -151,7 +182,11 @@ function corrupt(c: Corruption, m: Matrix, prng: Prng, bipolarPatterns: boolean)
   }
 }
 
-function retrieved(criterion: Criterion, state: ArrayLike<number>, x: ArrayLike<number>): boolean {
+function retrieved(
+  criterion: Exclude<Criterion, { kind: "stored" }>,
+  state: ArrayLike<number>,
+  x: ArrayLike<number>,
+): boolean {
   if (criterion.kind === "relative") {
     let sq = 0, xx = 0;
     for (let k = 0; k < x.length; k++) [sq, xx] = [sq + (state[k] - x[k]) ** 2, xx + x[k] * x[k]];
@@ -167,30 +202,77 @@ function prngFor(seed: number, n: number, trial: number): Prng {
   return createPrng((seed * 1_000_003 + n * 7919 + trial * 104_729) >>> 0);
 }
 
+/** Base number of trials at N: pattern sets, enough to reach `samples` queries (or sets, for `stored`). */
+function trialsAt(protocol: CapacityProtocol, n: number): number {
+  const minTrials = protocol.trials ?? 1;
+  if (protocol.criterion.kind === "stored") return Math.max(minTrials, protocol.samples ?? 1);
+  const perTrial = Math.min(n, protocol.queries ?? 50);
+  return Math.max(
+    minTrials,
+    Math.ceil((protocol.samples ?? minTrials * (protocol.queries ?? 50)) / perTrial),
+  );
+}
+
+/** Successes and samples of trials [from, to) at N (each trial's generator depends only on seed, N and trial). */
+function countTrials(
+  protocol: CapacityProtocol,
+  n: number,
+  from: number,
+  to: number,
+): Promise<{ ok: number; samples: number }> {
+  const criterion = protocol.criterion;
+  return criterion.kind === "stored"
+    ? countStored(protocol, criterion, n, from, to)
+    : countRetrieved(protocol, criterion, n, from, to);
+}
+
 /**
- * The fraction of queries retrieved with N stored patterns: per trial, draw N patterns, corrupt up to `queries`
- * of them, retrieve with the model, and apply the criterion.
+ * The fraction of queries retrieved with N stored patterns, with its 95% Wilson interval: per trial, draw N
+ * patterns, corrupt up to `queries` of them, retrieve with the model, and apply the criterion; as many trials as
+ * it takes to reach `samples` queries, times `effort`. For the `stored` criterion each trial is one sample (see
+ * {@link Criterion}).
  *
  * @example
  * ```ts
- * import { retrievalRate } from "./capacity.ts";
+ * import { retrievalEstimate } from "./capacity.ts";
  * import assert from "node:assert/strict";
- * const rate = await retrievalRate({
+ * const e = await retrievalEstimate({
  *   model: { kind: "classical" }, distribution: "bipolar", d: 100, seed: 1,
- *   corruption: { kind: "flip", fraction: 0.1 }, criterion: { kind: "exact" },
+ *   corruption: { kind: "flip", fraction: 0.1 }, criterion: { kind: "exact" }, samples: 30,
  * }, 3);
- * assert.equal(rate, 1); // 3 patterns in d = 100: every corrupted query is repaired
+ * assert.deepEqual([e.rate, e.samples], [1, 30]); // 3 patterns in d = 100: every corrupted query is repaired
+ * assert.ok(e.low > 0.88 && e.high === 1);
  * ```
  */
-export async function retrievalRate(protocol: CapacityProtocol, n: number): Promise<number> {
+export async function retrievalEstimate(
+  protocol: CapacityProtocol,
+  n: number,
+  effort = 1,
+): Promise<RateEstimate> {
   checkProtocol(protocol);
   if (!Number.isInteger(n) || n < 1) {
     throw new RangeError(`Cannot measure the retrieval rate: N must be an integer ≥ 1: N=${n}`);
   }
-  const trials = protocol.trials ?? 1, perTrial = Math.min(n, protocol.queries ?? 50);
+  if (!Number.isInteger(effort) || effort < 1) {
+    throw new RangeError(
+      `Cannot measure the retrieval rate: effort must be an integer ≥ 1: effort=${effort}`,
+    );
+  }
+  const { ok, samples } = await countTrials(protocol, n, 0, effort * trialsAt(protocol, n));
+  return rateEstimate(n, ok, samples);
+}
+
+async function countRetrieved(
+  protocol: CapacityProtocol,
+  criterion: Exclude<Criterion, { kind: "stored" }>,
+  n: number,
+  from: number,
+  to: number,
+): Promise<{ ok: number; samples: number }> {
+  const perTrial = Math.min(n, protocol.queries ?? 50);
   const maxSteps = protocol.maxSteps ?? 100, bipolarPatterns = BIPOLAR.includes(protocol.distribution);
   let ok = 0;
-  for (let trial = 0; trial < trials; trial++) {
+  for (let trial = from; trial < to; trial++) {
     const prng = prngFor(protocol.seed, n, trial);
     const X = drawPatterns(protocol, n, prng);
     const picked = sampleIndices(n, perTrial, prng);
@@ -206,74 +288,88 @@ export async function retrievalRate(protocol: CapacityProtocol, n: number): Prom
         backend: protocol.backend!,
       });
       for (let q = 0; q < perTrial; q++) {
-        if (retrieved(protocol.criterion, row(r.states, q), row(targets, q))) ok++;
+        if (retrieved(criterion, row(r.states, q), row(targets, q))) ok++;
       }
     } else if (m.kind === "classical") {
       const W = hebbianWeights(X);
       for (let q = 0; q < perTrial; q++) {
         const s = classicalRetrieve(W, row(Q, q), { prng, maxSweeps: maxSteps }).state;
-        if (retrieved(protocol.criterion, s, row(targets, q))) ok++;
+        if (retrieved(criterion, s, row(targets, q))) ok++;
       }
     } else {
       for (let q = 0; q < perTrial; q++) {
         const s = denseRetrieve(X, row(Q, q), m.interaction, { prng, maxSweeps: maxSteps }).state;
-        if (retrieved(protocol.criterion, s, row(targets, q))) ok++;
+        if (retrieved(criterion, s, row(targets, q))) ok++;
       }
     }
   }
-  return ok / (trials * perTrial);
+  return { ok, samples: (to - from) * perTrial };
 }
 
 /**
- * The largest integer n in [lo, hi] with `passes(n)`, assuming `passes` holds up to a threshold and fails above
- * it: doubling from `lo` until a failure (or `hi`), then bisection. Returns `lo − 1` if `passes(lo)` fails.
- *
- * @example
- * ```ts
- * import { largestPassing } from "./capacity.ts";
- * import assert from "node:assert/strict";
- * assert.equal(await largestPassing(async (n) => n <= 37, 1, 1000), 37);
- * assert.equal(await largestPassing(async () => true, 1, 1000), 1000);
- * ```
+ * Theorem 3's event, counted over pattern sets: a set succeeds when every one of its N patterns is stored (the rate
+ * is an empirical 1 − p). Pattern i is stored when the iteration from xᵢ converges to a fixed point xᵢ* within
+ * R = 1/(βNM) of xᵢ, and the iterations from `probes` random points at distance R from xᵢ converge to it too
+ * (within R/100; distinct fixed points lie much further apart). Runs in blocks of patterns and stops a set at its
+ * first failure. Needs an f64 backend: R/M = 1/(βNM²) is below f32 resolution once N exceeds a few thousand.
  */
-export async function largestPassing(
-  passes: (n: number) => Promise<boolean>,
-  lo: number,
-  hi: number,
-): Promise<number> {
-  if (!Number.isInteger(lo) || !Number.isInteger(hi) || lo < 1 || hi < lo) {
-    throw new RangeError(`Cannot search: need integers 1 ≤ lo ≤ hi: lo=${lo}, hi=${hi}`);
-  }
-  if (!(await passes(lo))) return lo - 1;
-  let good = lo, bad = hi + 1;
-  for (let n = Math.min(hi, lo * 2);; n = Math.min(hi, n * 2)) {
-    if (await passes(n)) good = n;
-    else {
-      bad = n;
-      break;
+async function countStored(
+  protocol: CapacityProtocol,
+  criterion: { probes: number },
+  n: number,
+  from: number,
+  to: number,
+): Promise<{ ok: number; samples: number }> {
+  const m = protocol.model as { kind: "modern"; beta: number }, maxSteps = protocol.maxSteps ?? 100;
+  const block = 256, probes = criterion.probes, perPattern = 1 + probes;
+  let ok = 0;
+  for (let trial = from; trial < to; trial++) {
+    const prng = prngFor(protocol.seed, n, trial);
+    const X = drawPatterns(protocol, n, prng), d = X.cols;
+    const M = Math.max(...Array.from({ length: n }, (_, i) => Math.hypot(...row(X, i))));
+    const radius = 1 / (m.beta * n * M);
+    const options = {
+      beta: m.beta,
+      maxSteps,
+      eps: 1e-4 * radius,
+      trajectory: false,
+      backend: protocol.backend!,
+    };
+    let stored = true;
+    for (let first = 0; first < n && stored; first += block) {
+      const count = Math.min(block, n - first);
+      // Per pattern: the pattern itself, then its probes on the boundary of its sphere.
+      const starts = matrix(count * perPattern, d);
+      for (let i = 0; i < count; i++) {
+        const x = row(X, first + i);
+        starts.data.set(x, i * perPattern * d);
+        for (let k = 1; k <= probes; k++) {
+          const dir = Array.from({ length: d }, () => prng.normal()), s = radius / Math.hypot(...dir);
+          for (let c = 0; c < d; c++) starts.data[(i * perPattern + k) * d + c] = x[c] + s * dir[c];
+        }
+      }
+      const r = await retrieveOn(X, starts, options);
+      for (let i = 0; i < count && stored; i++) {
+        const fixed = row(r.states, i * perPattern);
+        stored = r.converged.slice(i * perPattern, (i + 1) * perPattern).every(Boolean) &&
+          distance(fixed, row(X, first + i)) <= radius;
+        for (let k = 1; k <= probes && stored; k++) {
+          stored = distance(row(r.states, i * perPattern + k), fixed) <= 0.01 * radius;
+        }
+      }
     }
-    if (n === hi) break;
+    if (stored) ok++;
   }
-  while (bad - good > 1) {
-    const mid = Math.floor((good + bad) / 2);
-    if (await passes(mid)) good = mid;
-    else bad = mid;
-  }
-  return good;
+  return { ok, samples: to - from };
 }
 
-/** Result of a capacity search. */
-export interface CapacityResult {
-  /** Largest N meeting the protocol (≥ `nMax` when `censored`). */
-  capacity: number;
-  /** True when even `nMax` met it: the true capacity is at least `capacity`. */
-  censored: boolean;
-  /** Every N tried, with its retrieval rate. */
-  evaluations: { n: number; rate: number }[];
-}
+/** Result of a capacity search: the largest N whose rate reaches the protocol's success probability. */
+export type CapacityResult = ThresholdResult;
 
 /**
- * The largest N in [`nMin`, `nMax`] whose retrieval rate reaches `successProbability` (progress on stderr).
+ * The largest N in [`nMin`, `nMax`] whose retrieval rate reaches `successProbability`, with its interval and a
+ * check of the bracket ({@link thresholdSearch}); an N at an end of the bracket is refined with more trials, up
+ * to `maxEffort` times the protocol's samples. Progress on stderr.
  *
  * @example
  * ```ts
@@ -289,35 +385,38 @@ export interface CapacityResult {
  */
 export async function capacitySearch(
   protocol: CapacityProtocol,
-  range: { nMin?: number; nMax: number },
+  range: ThresholdRange,
 ): Promise<CapacityResult> {
   checkProtocol(protocol);
   const log = progress(`capacity ${protocol.model.kind} d=${protocol.d}`);
-  const required = protocol.successProbability ?? 0.9;
-  const evaluations: CapacityResult["evaluations"] = [];
-  const nMin = range.nMin ?? 1;
-  if (!Number.isInteger(nMin) || nMin < 1) {
-    throw new RangeError(`Cannot search for the capacity: nMin must be an integer ≥ 1: nMin=${nMin}`);
-  }
-  if (!Number.isInteger(range.nMax) || range.nMax < nMin) {
-    throw new RangeError(
-      `Cannot search for the capacity: nMax must be an integer ≥ nMin = ${nMin}: nMax=${range.nMax}`,
-    );
-  }
-  const capacity = await largestPassing(
-    async (n) => {
-      const rate = await retrievalRate(protocol, n);
-      evaluations.push({ n, rate });
-      log.tick(`N = ${n}: rate ${rate.toFixed(3)} (evaluation ${evaluations.length})`);
-      return rate >= required;
-    },
-    nMin,
-    range.nMax,
+  // Refining N extends its trials: trials depend only on (seed, N, trial), so the larger sample contains the smaller.
+  const counts = new Map<number, { trials: number; ok: number; samples: number }>();
+  const estimate = async (n: number, effort: number) => {
+    const c = counts.get(n) ?? { trials: 0, ok: 0, samples: 0 };
+    const more = await countTrials(protocol, n, c.trials, effort * trialsAt(protocol, n));
+    const next = {
+      trials: effort * trialsAt(protocol, n),
+      ok: c.ok + more.ok,
+      samples: c.samples + more.samples,
+    };
+    counts.set(n, next);
+    return rateEstimate(n, next.ok, next.samples);
+  };
+  const r = await thresholdSearch(
+    estimate,
+    protocol.successProbability ?? 0.9,
+    range,
+    (e, count) =>
+      log.tick(
+        `N = ${e.n}: rate ${e.rate.toFixed(3)} [${e.low.toFixed(3)}, ${
+          e.high.toFixed(3)
+        }] of ${e.samples} (evaluation ${count})`,
+      ),
   );
   log(
-    `capacity ${capacity}${
-      capacity === range.nMax ? " (censored)" : ""
-    } after ${evaluations.length} evaluations`,
+    `capacity ${r.capacity} [${r.low}, ${r.high}]${r.censored ? " (censored)" : ""}${
+      r.monotone ? "" : " (the rate rose again above it)"
+    } after ${r.evaluations.length} N`,
   );
-  return { capacity, censored: capacity === range.nMax, evaluations };
+  return r;
 }

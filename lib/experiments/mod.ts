@@ -7,6 +7,8 @@ export * from "./one_step.ts";
 export * from "./fixed_point_kinds.ts";
 export * from "./attention_identity.ts";
 export * from "./capacity.ts";
+export * from "./rate_estimate.ts";
+export * from "./threshold_search.ts";
 export * from "./capacity_protocols.ts";
 export * from "./storage_capacity.ts";
 export * from "./phase_cobweb.ts";

@@ -171,6 +171,17 @@ Deno.test("hop capacity prints a capacity search; unknown models fail with the f
   );
   assert.equal(r.model, "classical");
   assert.ok(r.capacity >= 1 && r.capacity < 40 && r.evaluations.length > 2);
+  assert.ok(r.low <= r.capacity && r.capacity <= r.high && typeof r.monotone === "boolean");
+  // Theorem 3's event: a sample is a pattern set
+  const stored = JSON.parse(
+    (await hop("capacity", "--model", "modern-stored", "--d", "8", "--samples", "3", "--n-max", "8")).out,
+  );
+  assert.ok(stored.evaluations.every((e: { samples: number }) => e.samples === 3), JSON.stringify(stored));
+  await assertFails(
+    ["capacity", "--model", "modern-stored", "--d", "8", "--queries", "5"],
+    /--queries does not apply to --model modern-stored/,
+  );
+  await assertFails(["capacity", "--model", "classical", "--d", "20", "--samples", "0"], /samples=0/);
   await assertFails(["capacity", "--model", "hebb", "--d", "40"], /--model=hebb/);
 });
 

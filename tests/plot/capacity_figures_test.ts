@@ -13,18 +13,28 @@ Deno.env.set("HOPFIELD_QUIET", "1");
 
 Deno.test("capacity_vs_dimension figure matches its snapshot", async () => {
   const data = await runCapacityVsDimension({
-    dims: { classical: [20, 40], power3: [8, 12], power4: [8, 10], exponential: [8, 10], modern: [6, 16] },
+    dims: {
+      classical: [20, 40],
+      power3: [8, 12],
+      power4: [8, 10],
+      exponential: [8, 10],
+      modern: [6, 16],
+      "modern-stored": [12, 16],
+    },
     nMax: 64,
     trials: 1,
     queries: 10,
+    sets: 5,
     seed: 1,
     backend: cpuBackend,
+    storedBackend: cpuBackend,
   });
-  assert.equal(data.measured.length, 10);
+  assert.equal(data.measured.length, 12);
+  for (const m of data.measured) assert.ok(m.low <= m.capacity && m.capacity <= m.high, JSON.stringify(m));
   assert.equal(data.classicalRatios.length, 2);
   assert.ok(
     data.theory.some((t) => t.curve.startsWith("Theorem 3")),
-    "Theorem 3 is drawn where it applies (d = 16)",
+    "Theorem 3 is drawn beside its own event where it applies (d = 16)",
   );
   await assertSvgSnapshot("capacity_vs_dimension", capacityVsDimensionFigure(data).svg);
 });
