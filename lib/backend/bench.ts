@@ -46,8 +46,8 @@ const MAX_REPEAT = 1000;
 const WARM_UP_MS = 300;
 
 /**
- * Times one retrieval step (median of `repeat` runs after a warm-up of at least one step and 300 ms) and checks it
- * against `cpu`. The warm-up matters at S0: a 0.5–0.8 ms step takes 1–6 ms for its first 15–25 calls.
+ * Times one retrieval step (median of `repeat` runs after a warm-up of at least one step and 300 ms), writing the
+ * states into one reused buffer as a loop of steps does (`into`), and checks it against `cpu`. The warm-up matters at S0: a 0.5–0.8 ms step takes 1–6 ms for its first 15–25 calls.
  */
 export async function runBench(
   backend: Backend,
@@ -61,8 +61,14 @@ export async function runBench(
   }
   const X = randomMatrix(dims.m, dims.d, 1, backend.precision);
   const Q = randomMatrix(dims.b, dims.d, 2, backend.precision);
-  const spec = mapSpec({ beta: 1 }), output = { probabilities: false };
-  const out = await backend.step(X, Q, spec, output);
+  // The states go into one buffer, as in a loop of steps (see StepOutput.into); the check reads the first step's.
+  const into = {
+    rows: dims.b,
+    cols: dims.d,
+    data: new (backend.precision === "f32" ? Float32Array : Float64Array)(dims.b * dims.d),
+  };
+  const spec = mapSpec({ beta: 1 }), output = { probabilities: false, into };
+  const out = structuredClone((await backend.step(X, Q, spec, output)).states.data);
   for (const start = performance.now(); performance.now() - start < WARM_UP_MS;) {
     await backend.step(X, Q, spec, output);
   }
@@ -83,7 +89,7 @@ export async function runBench(
   let maxRef = 0, maxErr = 0;
   for (let k = 0; k < ref.states.data.length; k++) {
     maxRef = Math.max(maxRef, Math.abs(ref.states.data[k]));
-    maxErr = Math.max(maxErr, Math.abs(out.states.data[k] - ref.states.data[k]));
+    maxErr = Math.max(maxErr, Math.abs(out[k] - ref.states.data[k]));
   }
   return {
     backend: `${backend.name}-${backend.precision}`,

@@ -13,6 +13,7 @@ import { type Blas, loadBlas } from "./blas.ts";
 import { checkF32 } from "./f32_range.ts";
 import { fusedSoftmaxStep } from "./fused_softmax.ts";
 import { iterateSteps } from "./iterate.ts";
+import { checkInto, deliverInto } from "./step_into.ts";
 import type { Backend, StepOutput, StepResult } from "./types.ts";
 
 /** `fn()` as a promise: its value, or what it throws as a rejection. */
@@ -60,12 +61,19 @@ export function blasBackend(precision: "f32" | "f64" = "f32"): Backend | null {
     spec: MapSpec,
     output: StepOutput = {},
   ) => {
-    guard(patterns, queries, spec);
+    const fused = spec.kind === "softmax" && precision === "f32" && output.probabilities === false;
+    if (precision === "f32") checkF32("blas", patterns, fused ? null : queries, spec);
     const X = asArr(patterns);
-    if (spec.kind === "softmax" && X instanceof Float32Array && output.probabilities === false) {
-      return { states: fusedSoftmaxStep(blas, X, patterns.rows, queries, spec.beta) };
+    if (fused && X instanceof Float32Array) {
+      if (output.into) checkInto(output.into, queries.rows, queries.cols, precision, "blas");
+      return { states: fusedSoftmaxStep(blas, X, patterns.rows, queries, spec.beta, output.into) };
     }
-    return unfusedStep(blas, Arr, X, patterns.rows, queries, spec, output);
+    return deliverInto(
+      unfusedStep(blas, Arr, X, patterns.rows, queries, spec, output),
+      output.into,
+      precision,
+      "blas",
+    );
   };
   return Object.freeze(
     {

@@ -9,10 +9,17 @@ import { type DenseMatrix, type Matrix, matrix } from "../linalg/matrix.ts";
 import { solve } from "../linalg/solve.ts";
 import type { MapSpec } from "../maps/spec.ts";
 import { iterateSteps } from "./iterate.ts";
+import { deliverInto } from "./step_into.ts";
 import type { Backend, StepOutput, StepResult } from "./types.ts";
 
-const step = (X: DenseMatrix, Q: DenseMatrix, spec: MapSpec, output: StepOutput = {}): Promise<StepResult> =>
-  Promise.resolve(updateRows(X, Q, spec, output.probabilities !== false));
+// deno-lint-ignore require-await
+const step = async (
+  X: DenseMatrix,
+  Q: DenseMatrix,
+  spec: MapSpec,
+  output: StepOutput = {},
+): Promise<StepResult> =>
+  deliverInto(updateRows(X, Q, spec, output.probabilities !== false), output.into, "f64", "cpu");
 
 /**
  * The Float64 TypeScript reference backend (an f32 pattern matrix is computed on in f64).

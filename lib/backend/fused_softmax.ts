@@ -20,7 +20,7 @@ const FUSED_QUERIES = 256, FUSED_BLOCK = 1 << 20;
  * output rows by `α`, then `O += S·Xc` (sgemm); finally `out = O / ℓ`. Memory: one score block and one output
  * block, whatever B and N. The states stay in f32 (a B × d f64 copy per step cost more than the softmax at S0). @internal
  *
- * Shapes: X N × d (f32), queries B × d → states B × d (f32).
+ * Shapes: X N × d (f32), queries B × d → states B × d (f32), written into `into` when given (checked by the caller).
  */
 export function fusedSoftmaxStep(
   blas: Blas,
@@ -28,9 +28,15 @@ export function fusedSoftmaxStep(
   n: number,
   queries: DenseMatrix,
   beta: number,
+  into?: DenseMatrix,
 ): DenseMatrix {
   const d = queries.cols, b = queries.rows;
-  const states = { rows: b, cols: d, data: new Float32Array(b * d) };
+  const states = into ?? { rows: b, cols: d, data: new Float32Array(b * d) };
+  if (into && into.data === queries.data) {
+    throw new RangeError(
+      "Cannot step on blas: into must not be the queries (they are read while it is written)",
+    );
+  }
   const sm = OnlineSoftmax.shared();
   const qb = Math.min(FUSED_QUERIES, b), nc = Math.min(Math.max(512, Math.floor(FUSED_BLOCK / qb)), n);
   // f32 queries are multiplied in place (a block of rows is contiguous); f64 ones are converted block by block.
@@ -40,13 +46,13 @@ export function fusedSoftmaxStep(
     const m = Math.min(qb, b - q0);
     const Qb = direct ? direct.subarray(q0 * d, (q0 + m) * d) : Q!;
     if (!direct) Q!.set(queries.data.subarray(q0 * d, (q0 + m) * d));
-    const O = states.data.subarray(q0 * d, (q0 + m) * d); // accumulated in place, normalised at the end
-    let block = sm.reserve(m, Math.ceil(nc / 4) * 4);
+    // The output rows accumulate in the kernel's memory, where it rescales and normalises them.
+    let block = sm.reserve(m, Math.ceil(nc / 4) * 4, d);
     block.max.fill(-Infinity);
     block.norm.fill(0);
     for (let j0 = 0; j0 < n; j0 += nc) {
       const w = Math.min(nc, n - j0), stride = Math.ceil(w / 4) * 4;
-      block = sm.reserve(m, stride);
+      block = sm.reserve(m, stride, d);
       if (stride !== w) {
         for (let r = 0; r < m; r++) block.scores.fill(-Infinity, r * stride + w, (r + 1) * stride);
       }
@@ -54,25 +60,21 @@ export function fusedSoftmaxStep(
       blas.gemm(true, m, w, d, Qb, d, Xc, d, 0, block.scores, stride);
       sm.run(m, stride, beta);
       // The first chunk writes O (beta = 0); later ones rescale it by α = exp(β(m_old − m_new)), then add.
-      if (j0 > 0) {
-        const alpha = block.alpha;
-        for (let r = 0; r < m; r++) {
-          const a = alpha[r];
-          if (a !== 1) { for (let k = r * d; k < (r + 1) * d; k++) O[k] *= a; }
-        }
-      }
-      blas.gemm(false, m, d, w, block.scores, stride, Xc, d, j0 > 0 ? 1 : 0, O, d);
+      if (j0 > 0) sm.scaleRows(m, d, "alpha");
+      blas.gemm(false, m, d, w, block.scores, stride, Xc, d, j0 > 0 ? 1 : 0, block.out, d);
     }
     for (let r = 0; r < m; r++) {
-      const norm = block.norm[r];
-      if (!(norm > 0)) {
+      if (!(block.norm[r] > 0)) {
         throw new RangeError(
-          `Cannot apply softmax: scores must be finite: query ${q0 + r} has no finite score`,
+          `Cannot run on blas (f32): query ${
+            q0 + r
+          } has no finite score: its scores are NaN or beyond the f32 ` +
+            `range ±3.4e38 (‖x‖·‖ξ‖ too large); use cpu or blas f64`,
         );
       }
-      const inv = 1 / norm;
-      for (let k = r * d; k < (r + 1) * d; k++) O[k] *= inv;
     }
+    sm.scaleRows(m, d, "inverse norm");
+    states.data.set(block.out, q0 * d);
   }
   return states;
 }

@@ -37,6 +37,7 @@ export interface SoftmaxKernel {
     l: number,
     a: number,
   ): void;
+  scale_rows(o: number, rows: number, cols: number, f: number, invert: number): void;
 }
 
 /** Views of one block in the shared memory (valid until the next `reserve`). */
@@ -49,6 +50,8 @@ export interface SoftmaxBlock {
   norm: Float32Array;
   /** Factors α = exp(β(m_old − m_new)) of the last pass: earlier output rows must be multiplied by them. */
   alpha: Float32Array;
+  /** rows × cols output rows (f32), kept across the passes of one block of queries (see `scaleRows`). */
+  out: Float32Array;
 }
 
 /**
@@ -90,7 +93,8 @@ export class OnlineSoftmax {
   readonly #workers: Worker[] = [];
   #closed = false;
   #rowsCap = 0;
-  #offsets = { m: 0, l: 0, a: 0, s: 0 };
+  #outCap = 0;
+  #offsets = { m: 0, l: 0, a: 0, o: 0, s: 0 };
   #seq = 0;
 
   /** Compiles the kernel and starts `threads − 1` workers. */
@@ -137,14 +141,19 @@ export class OnlineSoftmax {
     if (this.#closed) throw new Error(`Cannot ${what}: this OnlineSoftmax was closed`);
   }
 
-  /** Makes room for a `rows × stride` block and returns fresh views of it. */
-  reserve(rows: number, stride: number): SoftmaxBlock {
+  /**
+   * Makes room for a `rows × stride` block of scores and `rows × outCols` output rows, and returns fresh views of
+   * them. The per-row values and the output rows keep their place (and content) while `rows` and `outCols` do
+   * not grow, whatever the stride, so one block of queries can take its patterns in chunks of any width.
+   */
+  reserve(rows: number, stride: number, outCols = 0): SoftmaxBlock {
     this.#assertOpen("reserve a score block");
     if (stride % 4 !== 0) {
       throw new RangeError(`Cannot reserve a score block: stride must be a multiple of 4: stride=${stride}`);
     }
-    const cap = Math.max(rows, this.#rowsCap);
-    const m = 64, l = m + 4 * cap, a = l + 4 * cap, s = Math.ceil((a + 4 * cap) / 64) * 64;
+    const cap = Math.max(rows, this.#rowsCap), outCap = Math.max(rows * outCols, this.#outCap);
+    const m = 64, l = m + 4 * cap, a = l + 4 * cap, o = Math.ceil((a + 4 * cap) / 64) * 64;
+    const s = Math.ceil((o + 4 * outCap) / 64) * 64;
     const bytes = s + 4 * rows * stride;
     const have = this.#memory.buffer.byteLength;
     if (bytes > have) {
@@ -157,14 +166,27 @@ export class OnlineSoftmax {
       this.#memory.grow(pages);
     }
     this.#rowsCap = cap;
-    this.#offsets = { m, l, a, s };
+    this.#outCap = outCap;
+    this.#offsets = { m, l, a, o, s };
     const buf = this.#memory.buffer;
     return {
       scores: new Float32Array(buf, s, rows * stride),
       max: new Float32Array(buf, m, rows),
       norm: new Float32Array(buf, l, rows),
       alpha: new Float32Array(buf, a, rows),
+      out: new Float32Array(buf, o, rows * outCols),
     };
+  }
+
+  /**
+   * Multiplies the first `rows` output rows (`cols` each) of the reserved block by α of the last pass (`by:
+   * "alpha"`, before adding a later chunk) or by 1/ℓ (`by: "inverse norm"`, the softmax's normalisation), in
+   * WebAssembly SIMD on the calling thread.
+   */
+  scaleRows(rows: number, cols: number, by: "alpha" | "inverse norm"): void {
+    this.#assertOpen("scale the output rows");
+    const o = this.#offsets;
+    this.#kernel.scale_rows(o.o, rows, cols, by === "alpha" ? o.a : o.l, by === "alpha" ? 0 : 1);
   }
 
   /** One online-softmax pass with `k = β·log₂e` over the first `rows` rows of the reserved block. */

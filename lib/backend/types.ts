@@ -20,6 +20,12 @@ export interface StepOutput {
    * the fused path that never stores them.
    */
   probabilities?: boolean;
+  /**
+   * Write the B × d states into this matrix (Float32Array data on an f32 backend, Float64Array on f64) and return
+   * it as `states`, instead of a new matrix: a loop of steps then allocates nothing per step (fresh buffers each
+   * step cost more than the softmax itself at small sizes, in garbage collection).
+   */
+  into?: DenseMatrix;
 }
 
 /** States after the update(s), and the probabilities of the last update when asked for. */

@@ -7,6 +7,7 @@ import { energyRows } from "../hopfield/energy.ts";
 import { solve } from "../linalg/solve.ts";
 import { GpuContext, type GpuLimits } from "./gpu_context.ts";
 import { GpuRetrieval } from "./gpu_retrieval.ts";
+import { deliverInto } from "./step_into.ts";
 import type { DenseMatrix } from "../linalg/matrix.ts";
 import type { MapSpec } from "../maps/spec.ts";
 import { checkF32 } from "./f32_range.ts";
@@ -48,11 +49,13 @@ export async function webgpuBackend(options: WebgpuOptions = {}): Promise<Backen
       description: `${gpu.description}${gpu.fallback ? " (software fallback adapter)" : ""}`,
       step: async (X, Q, spec, output = {}) => {
         guard(X, Q, spec);
-        return await run.iterate(X, Q, spec, 1, output.probabilities !== false);
+        const r = await run.iterate(X, Q, spec, 1, output.probabilities !== false);
+        return deliverInto(r, output.into, "f32", name);
       },
       iterate: async (X, Q, spec, steps, output = {}) => {
         guard(X, Q, spec, steps);
-        return await run.iterate(X, Q, spec, steps, output.probabilities !== false);
+        const r = await run.iterate(X, Q, spec, steps, output.probabilities !== false);
+        return deliverInto(r, output.into, "f32", name);
       },
       energies: async (X, states, spec) => {
         if (spec.kind !== "softmax") return energyRows(X, states, spec);

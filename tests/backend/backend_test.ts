@@ -98,13 +98,49 @@ Deno.test("the fused f32 softmax step agrees with cpu over many pattern chunks a
   const prng = createPrng(3);
   // N = 5003 spans several 4096-pattern chunks and ends on a chunk whose width is not a multiple of 4;
   // B = 300 spans two 256-query blocks.
-  const X = sphere(5003, 24, { radius: 2, prng }), Q = sphere(300, 24, { radius: 2, prng });
-  for (const beta of [0.5, 3, 200]) {
-    const ref = await cpuBackend.step(X, Q, mapSpec({ beta }));
-    const fused = await blas32!.step(X, Q, mapSpec({ beta }), { probabilities: false });
-    assert.equal(fused.probabilities, undefined);
-    assertAllClose(fused.states.data, ref.states.data, 1e-4 * 2, `beta=${beta}`);
+  // d = 7 leaves a tail of 3 columns beside the kernel's 4 lanes when it rescales and normalises output rows.
+  for (const d of [24, 7]) {
+    const X = sphere(5003, d, { radius: 2, prng }), Q = sphere(300, d, { radius: 2, prng });
+    for (const beta of [0.5, 3, 200]) {
+      const ref = await cpuBackend.step(X, Q, mapSpec({ beta }));
+      const fused = await blas32!.step(X, Q, mapSpec({ beta }), { probabilities: false });
+      assert.equal(fused.probabilities, undefined);
+      assertAllClose(fused.states.data, ref.states.data, 1e-4 * 2, `d=${d} beta=${beta}`);
+    }
   }
+});
+
+Deno.test("a step writes its states into the caller's matrix (into) on every backend, and refuses a wrong one", async () => {
+  const prng = createPrng(8);
+  const X = sphere(40, 6, { radius: 2, prng }), Q = sphere(5, 6, { radius: 2, prng });
+  const ref = await cpuBackend.step(X, Q, mapSpec({ beta: 2 }));
+  const cases = [
+    [cpuBackend, Float64Array],
+    [blas32!, Float32Array],
+    [blasBackend("f64")!, Float64Array],
+  ] as const;
+  for (const [backend, Arr] of cases) {
+    for (const probabilities of [true, false]) {
+      const into = { rows: 5, cols: 6, data: new Arr(30) };
+      const r = await backend.step(X, Q, mapSpec({ beta: 2 }), { probabilities, into });
+      assert.equal(r.states, into, `${backend.name}-${backend.precision}: the states are the given matrix`);
+      assertAllClose(into.data, ref.states.data, 1e-4, `${backend.name}-${backend.precision}`);
+      await assert.rejects(
+        () => backend.step(X, Q, mapSpec({ beta: 2 }), { probabilities, into: { ...into, rows: 4 } }),
+        /into must be 5 × 6.*into=4×6/,
+      );
+      const other = Arr === Float32Array ? Float64Array : Float32Array;
+      await assert.rejects(
+        () =>
+          backend.step(X, Q, mapSpec({ beta: 2 }), { probabilities, into: { ...into, data: new other(30) } }),
+        /into must hold/,
+      );
+    }
+  }
+  await assert.rejects(
+    () => blas32!.step(X, Q, mapSpec({ beta: 2 }), { probabilities: false, into: Q as never }),
+    /into must hold Float32Array|must not be the queries/,
+  );
 });
 
 Deno.test("the online softmax kernel: peaked rows, −∞ entries, a row of −∞ then finite, rescaling across passes; close", async () => {

@@ -139,6 +139,35 @@
         (local.set $row (i32.add (local.get $row) (i32.const 1)))
         (br $next))))
 
+;; out[r, :] <- out[r, :] * g[r] over rows [0, rows) of a rows × cols block at o, where g[r] = f[r] (rescale
+  ;; by alpha) or 1 / f[r] when invert is 1 (normalise by l); 4 lanes at a time, the last cols % 4 one by one.
+  (func (export "scale_rows")
+    (param $o i32) (param $rows i32) (param $cols i32) (param $f i32) (param $invert i32)
+    (local $row i32) (local $g f32) (local $gv v128) (local $ptr i32) (local $end4 i32) (local $end i32)
+    (local.set $ptr (local.get $o))
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (local.get $row) (local.get $rows)))
+        (local.set $g (f32.load (i32.add (local.get $f) (i32.shl (local.get $row) (i32.const 2)))))
+        (if (local.get $invert) (then (local.set $g (f32.div (f32.const 1) (local.get $g)))))
+        (local.set $gv (f32x4.splat (local.get $g)))
+        (local.set $end (i32.add (local.get $ptr) (i32.shl (local.get $cols) (i32.const 2))))
+        (local.set $end4 (i32.add (local.get $ptr) (i32.shl (i32.and (local.get $cols) (i32.const -4)) (i32.const 2))))
+        (block $tail
+          (loop $lanes
+            (br_if $tail (i32.ge_u (local.get $ptr) (local.get $end4)))
+            (v128.store (local.get $ptr) (f32x4.mul (v128.load (local.get $ptr)) (local.get $gv)))
+            (local.set $ptr (i32.add (local.get $ptr) (i32.const 16)))
+            (br $lanes)))
+        (block $rest
+          (loop $one
+            (br_if $rest (i32.ge_u (local.get $ptr) (local.get $end)))
+            (f32.store (local.get $ptr) (f32.mul (f32.load (local.get $ptr)) (local.get $g)))
+            (local.set $ptr (i32.add (local.get $ptr) (i32.const 4)))
+            (br $one)))
+        (local.set $row (i32.add (local.get $row) (i32.const 1)))
+        (br $next))))
+
   (func $zero (param $ptr i32) (param $n i32)
     (memory.fill (local.get $ptr) (i32.const 0) (i32.shl (local.get $n) (i32.const 2))))
 )
