@@ -13,7 +13,7 @@ import type { Backend } from "../backend/types.ts";
 import { loadMnist } from "../data/mnist.ts";
 import { bipolar, hadamardRows, sphere } from "../data/synthetic.ts";
 import { flipSigns, gaussianNoise, maskRandom } from "../data/corrupt.ts";
-import { classicalRetrieve, hebbianWeights } from "../hopfield/classical.ts";
+import { hebbianRetrieve } from "../hopfield/classical.ts";
 import { denseRetrieve, type Interaction } from "../hopfield/dense.ts";
 import { distance, type Matrix, matrix, row, selectRows } from "../linalg/matrix.ts";
 import { createPrng, type Prng, sampleIndices } from "../linalg/prng.ts";
@@ -291,9 +291,8 @@ async function countRetrieved(
         if (retrieved(criterion, row(r.states, q), row(targets, q))) ok++;
       }
     } else if (m.kind === "classical") {
-      const W = hebbianWeights(X);
       for (let q = 0; q < perTrial; q++) {
-        const s = classicalRetrieve(W, row(Q, q), { prng, maxSweeps: maxSteps }).state;
+        const s = hebbianRetrieve(X, row(Q, q), { prng, maxSweeps: maxSteps }).state;
         if (retrieved(criterion, s, row(targets, q))) ok++;
       }
     } else {

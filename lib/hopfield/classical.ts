@@ -174,11 +174,96 @@ export function classicalRetrieve(
   query: ArrayLike<number>,
   options: ClassicalUpdateOptions & { maxSweeps?: number } = {},
 ): { state: Float64Array; sweeps: number; converged: boolean } {
+  const { state, maxSweeps } = startRetrieval(query, weights.cols, options.maxSweeps);
+  for (let t = 1; t <= maxSweeps; t++) {
+    if (classicalUpdate(weights, state, options) === 0) return { state, sweeps: t, converged: true };
+  }
+  return { state, sweeps: maxSweeps, converged: false };
+}
+
+/**
+ * The same dynamics as {@link classicalRetrieve} with `W = hebbianWeights(patterns)`, without forming W. The
+ * local field is computed from the overlaps `m_μ = x_μ · s`:
+ *
+ *   `d · hᵢ = Σ_μ x_μᵢ m_μ − N sᵢ`   (the last term removes W's diagonal),
+ *
+ * and a flipped unit updates every overlap by `2 sᵢ x_μᵢ`. A sweep costs O(N d) instead of O(d²), so below
+ * N = d (the classical capacity is about 0.14 d) it is the cheaper form; every quantity is an integer, so a zero
+ * field is exactly zero and keeps the unit, as the rule says. Shapes: patterns N × d (±1), query d (±1).
+ *
+ * @example
+ * ```ts
+ * import { hebbianRetrieve } from "./classical.ts";
+ * import { fromRows } from "../linalg/matrix.ts";
+ * import assert from "node:assert/strict";
+ * const r = hebbianRetrieve(fromRows([[1, 1, -1, -1, 1, -1]]), [1, -1, -1, -1, 1, -1]); // one bit flipped
+ * assert.ok(r.converged && r.state[1] === 1);
+ * ```
+ */
+export function hebbianRetrieve(
+  patterns: Matrix,
+  query: ArrayLike<number>,
+  options: ClassicalUpdateOptions & { maxSweeps?: number } = {},
+): { state: Float64Array; sweeps: number; converged: boolean } {
+  checkBipolar(patterns, "patterns", "retrieve with the classical network");
+  const n = patterns.rows, d = patterns.cols;
+  const { state, maxSweeps } = startRetrieval(query, d, options.maxSweeps);
+  const columns = new Float64Array(n * d); // columns[i·N + μ] = x_μᵢ: unit i's entries lie together
+  for (let mu = 0; mu < n; mu++) {
+    for (let i = 0; i < d; i++) columns[i * n + mu] = patterns.data[mu * d + i];
+  }
+  const m = new Float64Array(n);
+  for (let mu = 0; mu < n; mu++) {
+    for (let i = 0; i < d; i++) m[mu] += patterns.data[mu * d + i] * state[i];
+  }
+  const field = (i: number, si: number) => {
+    let h = -n * si;
+    for (let mu = 0; mu < n; mu++) h += columns[i * n + mu] * m[mu];
+    return h;
+  };
+  const flip = (i: number, v: number) => {
+    for (let mu = 0; mu < n; mu++) m[mu] += 2 * v * columns[i * n + mu];
+    state[i] = v;
+  };
+  const sync = (options.mode ?? "async") === "sync";
+  for (let t = 1; t <= maxSweeps; t++) {
+    let changed = 0;
+    if (sync) {
+      const next = state.map((si, i) => {
+        const h = field(i, si);
+        return h > 0 ? 1 : h < 0 ? -1 : si;
+      });
+      next.forEach((v, i) => {
+        if (v !== state[i]) {
+          flip(i, v);
+          changed++;
+        }
+      });
+    } else {
+      for (const i of visitOrder(d, options.prng)) {
+        const h = field(i, state[i]);
+        const v = h > 0 ? 1 : h < 0 ? -1 : state[i];
+        if (v !== state[i]) {
+          flip(i, v);
+          changed++;
+        }
+      }
+    }
+    if (changed === 0) return { state, sweeps: t, converged: true };
+  }
+  return { state, sweeps: maxSweeps, converged: false };
+}
+
+/** A ±1 copy of the query and a checked sweep cap (default 100). */
+function startRetrieval(
+  query: ArrayLike<number>,
+  d: number,
+  maxSweeps = 100,
+): { state: Float64Array; maxSweeps: number } {
   const state = Float64Array.from(query);
-  const maxSweeps = options.maxSweeps ?? 100;
-  if (state.length !== weights.cols) {
+  if (state.length !== d) {
     throw new RangeError(
-      `Cannot retrieve with the classical network: query length must equal the dimension: query=${state.length}, d=${weights.cols}`,
+      `Cannot retrieve with the classical network: query length must equal the dimension: query=${state.length}, d=${d}`,
     );
   }
   state.forEach((v, k) => {
@@ -193,8 +278,5 @@ export function classicalRetrieve(
       `Cannot retrieve with the classical network: maxSweeps must be a positive integer: maxSweeps=${maxSweeps}`,
     );
   }
-  for (let t = 1; t <= maxSweeps; t++) {
-    if (classicalUpdate(weights, state, options) === 0) return { state, sweeps: t, converged: true };
-  }
-  return { state, sweeps: maxSweeps, converged: false };
+  return { state, maxSweeps };
 }

@@ -4,6 +4,7 @@ import {
   classicalEnergy,
   classicalRetrieve,
   classicalUpdate,
+  hebbianRetrieve,
   hebbianWeights,
 } from "../../lib/hopfield/classical.ts";
 import { denseEnergy, denseRetrieve, denseUpdate, type Interaction } from "../../lib/hopfield/dense.ts";
@@ -45,6 +46,22 @@ Deno.test("classical: one stored pattern is a fixed point and attracts a query w
     () => hebbianWeights({ rows: 1, cols: 2, data: new Float64Array([1, 0.5]) }),
     /patterns\[1\]=0.5/,
   );
+});
+
+Deno.test("classical: retrieval from the overlaps takes the same path as retrieval through W (d = 64, exact in f64)", () => {
+  // With d a power of two every entry of W and every field is exact in f64, so both forms must agree bit for bit,
+  // ties (zero fields) included.
+  fc.assert(
+    fc.property(seeds, fc.integer({ min: 1, max: 40 }), fc.constantFrom("sync", "async"), (seed, n, mode) => {
+      const d = 64, X = bipolar(n, d, { prng: createPrng(seed) }), W = hebbianWeights(X);
+      const q = Float64Array.from(row(X, 0)).map((v, i) => (i % 4 === 0 ? -v : v));
+      const viaW = classicalRetrieve(W, q, { mode, prng: createPrng(seed + 1), maxSweeps: 20 });
+      const viaOverlaps = hebbianRetrieve(X, q, { mode, prng: createPrng(seed + 1), maxSweeps: 20 });
+      assert.deepEqual(viaOverlaps, viaW);
+    }),
+    { numRuns: 80, seed: 12 },
+  );
+  assert.throws(() => hebbianRetrieve(bipolar(2, 4, { prng: createPrng(1) }), [1, 1, 1]), /query=3, d=4/);
 });
 
 const interactions: Interaction[] = [
