@@ -14,6 +14,7 @@ import { checkF32 } from "./f32_range.ts";
 import { fusedSoftmaxStep } from "./fused_softmax.ts";
 import { iterateSteps } from "./iterate.ts";
 import { checkInto, deliverInto } from "./step_into.ts";
+import { type Memory, memoryParts } from "./memory.ts";
 import type { Backend, StepOutput, StepResult } from "./types.ts";
 
 /** `fn()` as a promise: its value, or what it throws as a rejection. */
@@ -56,20 +57,26 @@ export function blasBackend(precision: "f32" | "f64" = "f32"): Backend | null {
   };
   // deno-lint-ignore require-await
   const step = async (
-    patterns: DenseMatrix,
+    memory: Memory,
     queries: DenseMatrix,
     spec: MapSpec,
     output: StepOutput = {},
   ) => {
+    const { keys, values } = memoryParts(memory, queries.cols, "step on blas");
     const fused = spec.kind === "softmax" && precision === "f32" && output.probabilities === false;
-    if (precision === "f32") checkF32("blas", patterns, fused ? null : queries, spec);
-    const X = asArr(patterns);
-    if (fused && X instanceof Float32Array) {
-      if (output.into) checkInto(output.into, queries.rows, queries.cols, precision, "blas");
-      return { states: fusedSoftmaxStep(blas, X, patterns.rows, queries, spec.beta, output.into) };
+    if (precision === "f32") {
+      checkF32("blas", keys, fused ? null : queries, spec);
+      if (values !== keys) checkF32("blas", values, null);
+    }
+    const K = asArr(keys), V = asArr(values);
+    if (fused && K instanceof Float32Array && V instanceof Float32Array) {
+      if (output.into) checkInto(output.into, queries.rows, values.cols, precision, "blas");
+      return {
+        states: fusedSoftmaxStep(blas, K, V, keys.rows, values.cols, queries, spec.beta, output.into),
+      };
     }
     return deliverInto(
-      unfusedStep(blas, Arr, X, patterns.rows, queries, spec, output),
+      unfusedStep(blas, Arr, K, V, keys.rows, values.cols, queries, spec, output),
       output.into,
       precision,
       "blas",
@@ -113,31 +120,36 @@ function blockScores(
   return out;
 }
 
-/** One update with the B × N probabilities: sgemm/dgemm for the products, the map on the host in Float64. */
+/**
+ * One update with the B × N probabilities: sgemm/dgemm for the products (`S = Q Kᵀ`, `out = P V`), the map on
+ * the host in Float64.
+ */
 function unfusedStep(
   blas: Blas,
   Arr: Float32ArrayConstructor | Float64ArrayConstructor,
-  X: FloatArray,
+  K: FloatArray,
+  V: FloatArray,
   n: number,
+  dv: number,
   queries: DenseMatrix,
   spec: MapSpec,
   output: StepOutput,
 ): StepResult {
   const d = queries.cols, b = queries.rows;
-  const probabilities = matrix(b, n), states = matrix(b, d);
+  const probabilities = matrix(b, n), states = matrix(b, dv);
   const block = Math.min(QUERY_BLOCK, b);
-  const scores = new Arr(block * n), out = new Arr(block * d), z = new Float64Array(n);
+  const scores = new Arr(block * n), out = new Arr(block * dv), z = new Float64Array(n);
   for (let q0 = 0; q0 < b; q0 += block) {
     const m = Math.min(block, b - q0);
-    blas.gemmNT(new Arr(queries.data.subarray(q0 * d, (q0 + m) * d)), X, scores, m, n, d);
+    blas.gemmNT(new Arr(queries.data.subarray(q0 * d, (q0 + m) * d)), K, scores, m, n, d);
     for (let r = 0; r < m; r++) {
       const srow = scores.subarray(r * n, (r + 1) * n);
       const prow = probabilities.data.subarray((q0 + r) * n, (q0 + r + 1) * n);
       applyScaled(scaleShifted(srow, spec.beta, z, "update"), spec, prow);
       srow.set(prow);
     }
-    blas.gemmNN(scores, X, out, m, d, n);
-    states.data.set(out.subarray(0, m * d), q0 * d);
+    blas.gemmNN(scores, V, out, m, dv, n);
+    states.data.set(out.subarray(0, m * dv), q0 * dv);
   }
   return output.probabilities === false ? { states } : { states, probabilities };
 }

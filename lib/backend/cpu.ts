@@ -10,16 +10,24 @@ import { solve } from "../linalg/solve.ts";
 import type { MapSpec } from "../maps/spec.ts";
 import { iterateSteps } from "./iterate.ts";
 import { deliverInto } from "./step_into.ts";
+import { type Memory, memoryParts } from "./memory.ts";
 import type { Backend, StepOutput, StepResult } from "./types.ts";
 
 // deno-lint-ignore require-await
 const step = async (
-  X: DenseMatrix,
+  memory: Memory,
   Q: DenseMatrix,
   spec: MapSpec,
   output: StepOutput = {},
-): Promise<StepResult> =>
-  deliverInto(updateRows(X, Q, spec, output.probabilities !== false), output.into, "f64", "cpu");
+): Promise<StepResult> => {
+  const { keys, values } = memoryParts(memory, Q.cols, "step on cpu");
+  return deliverInto(
+    updateRows(keys, values, Q, spec, output.probabilities !== false),
+    output.into,
+    "f64",
+    "cpu",
+  );
+};
 
 /**
  * The Float64 TypeScript reference backend (an f32 pattern matrix is computed on in f64).

@@ -15,23 +15,27 @@ import { OnlineSoftmax } from "./online_softmax.ts";
 const FUSED_QUERIES = 256, FUSED_BLOCK = 1 << 20;
 
 /**
- * The fused softmax step in f32: for each block of queries and each chunk of patterns, `S = Q·Xcᵀ` (sgemm),
- * the online softmax of `β·S` in place (WebAssembly SIMD on every core; Milakov & Gimelshein 2018), rescale the
- * output rows by `α`, then `O += S·Xc` (sgemm); finally `out = O / ℓ`. Memory: one score block and one output
- * block, whatever B and N. The states stay in f32 (a B × d f64 copy per step cost more than the softmax at S0). @internal
+ * The fused softmax step in f32: for each block of queries and each chunk of keys and values, `S = Q·Kcᵀ`
+ * (sgemm), the online softmax of `β·S` in place (WebAssembly SIMD on every core; Milakov & Gimelshein 2018),
+ * rescale the output rows by `α`, then `O += S·Vc` (sgemm); finally `out = O / ℓ`. For the Hopfield update the
+ * keys and the values are the patterns. Memory: one score block and one output block, whatever B and N. The
+ * states stay in f32 (a B × d f64 copy per step cost more than the softmax at S0). @internal
  *
- * Shapes: X N × d (f32), queries B × d → states B × d (f32), written into `into` when given (checked by the caller).
+ * Shapes: K N × d, V N × d_v (f32), queries B × d → states B × d_v (f32), written into `into` when given
+ * (checked by the caller).
  */
 export function fusedSoftmaxStep(
   blas: Blas,
-  X: Float32Array,
+  K: Float32Array,
+  V: Float32Array,
   n: number,
+  dv: number,
   queries: DenseMatrix,
   beta: number,
   into?: DenseMatrix,
 ): DenseMatrix {
   const d = queries.cols, b = queries.rows;
-  const states = into ?? { rows: b, cols: d, data: new Float32Array(b * d) };
+  const states = into ?? { rows: b, cols: dv, data: new Float32Array(b * dv) };
   if (into && into.data === queries.data) {
     throw new RangeError(
       "Cannot step on blas: into must not be the queries (they are read while it is written)",
@@ -47,21 +51,21 @@ export function fusedSoftmaxStep(
     const Qb = direct ? direct.subarray(q0 * d, (q0 + m) * d) : Q!;
     if (!direct) Q!.set(queries.data.subarray(q0 * d, (q0 + m) * d));
     // The output rows accumulate in the kernel's memory, where it rescales and normalises them.
-    let block = sm.reserve(m, Math.ceil(nc / 4) * 4, d);
+    let block = sm.reserve(m, Math.ceil(nc / 4) * 4, dv);
     block.max.fill(-Infinity);
     block.norm.fill(0);
     for (let j0 = 0; j0 < n; j0 += nc) {
       const w = Math.min(nc, n - j0), stride = Math.ceil(w / 4) * 4;
-      block = sm.reserve(m, stride, d);
+      block = sm.reserve(m, stride, dv);
       if (stride !== w) {
         for (let r = 0; r < m; r++) block.scores.fill(-Infinity, r * stride + w, (r + 1) * stride);
       }
-      const Xc = X.subarray(j0 * d, (j0 + w) * d);
-      blas.gemm(true, m, w, d, Qb, d, Xc, d, 0, block.scores, stride);
+      const Kc = K.subarray(j0 * d, (j0 + w) * d), Vc = V.subarray(j0 * dv, (j0 + w) * dv);
+      blas.gemm(true, m, w, d, Qb, d, Kc, d, 0, block.scores, stride);
       sm.run(m, stride, beta);
       // The first chunk writes O (beta = 0); later ones rescale it by α = exp(β(m_old − m_new)), then add.
-      if (j0 > 0) sm.scaleRows(m, d, "alpha");
-      blas.gemm(false, m, d, w, block.scores, stride, Xc, d, j0 > 0 ? 1 : 0, block.out, d);
+      if (j0 > 0) sm.scaleRows(m, dv, "alpha");
+      blas.gemm(false, m, dv, w, block.scores, stride, Vc, dv, j0 > 0 ? 1 : 0, block.out, dv);
     }
     for (let r = 0; r < m; r++) {
       if (!(block.norm[r] > 0)) {
@@ -73,8 +77,8 @@ export function fusedSoftmaxStep(
         );
       }
     }
-    sm.scaleRows(m, d, "inverse norm");
-    states.data.set(block.out, q0 * d);
+    sm.scaleRows(m, dv, "inverse norm");
+    states.data.set(block.out.subarray(0, m * dv), q0 * dv);
   }
   return states;
 }

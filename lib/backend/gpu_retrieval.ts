@@ -124,16 +124,25 @@ export class GpuRetrieval {
     this.gpu = gpu;
   }
 
-  #patterns(patterns: DenseMatrix): DevicePatterns {
-    let dp = this.#uploaded.get(patterns.data);
-    if (dp) return dp;
-    const n = patterns.rows, d = patterns.cols;
-    const per = Math.floor(this.gpu.limits.maxBindingBytes / (4 * d));
+  /** Rows per chunk so that a chunk of a matrix `width` floats wide fits one binding. */
+  #rowsPerChunk(width: number): number {
+    const per = Math.floor(this.gpu.limits.maxBindingBytes / (4 * width));
     if (per < 1) {
       throw new RangeError(
-        `Cannot upload patterns: one row of ${d} floats exceeds the device's binding limit`,
+        `Cannot upload patterns: one row of ${width} floats exceeds the device's binding limit`,
       );
     }
+    return per;
+  }
+
+  /**
+   * The matrix on the device in chunks of `per` rows (default: as many as fit one binding); keys and values are
+   * chunked alike so that chunk i of each holds the same rows.
+   */
+  #patterns(patterns: DenseMatrix, per = this.#rowsPerChunk(patterns.cols)): DevicePatterns {
+    let dp = this.#uploaded.get(patterns.data);
+    if (dp && (dp.chunks.length < 2 || dp.chunks[0].rows === per)) return dp;
+    const n = patterns.rows, d = patterns.cols;
     const data = patterns.data instanceof Float32Array ? patterns.data : new Float32Array(patterns.data);
     const chunks = [];
     for (let start = 0; start < n; start += per) {
@@ -154,9 +163,13 @@ export class GpuRetrieval {
     return Math.min(rows, b, 65535);
   }
 
-  /** Dispatches of one update of the `m` states in `state` into `out`, scores in `scores` (m × N). */
+  /**
+   * Dispatches of one update of the `m` states in `state` into `out`: scores against the keys in `scores`
+   * (m × N), then the mapped scores times the values.
+   */
   #stepDispatches(
-    X: DevicePatterns,
+    K: DevicePatterns,
+    V: DevicePatterns,
     spec: MapSpec,
     m: number,
     state: GPUBuffer,
@@ -164,34 +177,36 @@ export class GpuRetrieval {
     lse: GPUBuffer,
     out: GPUBuffer,
   ): Dispatch[] {
-    const n = X.rows, d = X.cols, list = scoreDispatches(X, spec, m, state, scores, lse);
-    X.chunks.forEach((c, i) => {
+    const n = K.rows, dv = V.cols, list = scoreDispatches(K, spec, m, state, scores, lse);
+    V.chunks.forEach((c, i) => {
       list.push({
         kernel: "matmul",
         params: matmulParams({
           m,
-          n: d,
+          n: dv,
           k: c.rows,
           lda: n,
-          ldb: d,
-          ldc: d,
+          ldb: dv,
+          ldc: dv,
           aOff: c.start,
           transB: false,
           accumulate: i > 0,
         }),
         buffers: [scores, c.buffer, out],
-        groups: [Math.ceil(d / 16), Math.ceil(m / 16)],
+        groups: [Math.ceil(dv / 16), Math.ceil(m / 16)],
       });
     });
     return list;
   }
 
   /**
-   * `steps` updates from each query (f32 on the device). Returns the final states and, when asked, the
+   * `steps` updates from each query (f32 on the device): scores against `keys`, output from `values` (the same
+   * matrix for the Hopfield update; equally wide when steps > 1). Returns the final states and, when asked, the
    * probabilities of the last update.
    */
   async iterate(
-    patterns: DenseMatrix,
+    keys: DenseMatrix,
+    values: DenseMatrix,
     queries: DenseMatrix,
     spec: MapSpec,
     steps: number,
@@ -200,22 +215,23 @@ export class GpuRetrieval {
     if (!Number.isInteger(steps) || steps < 1) {
       throw new RangeError(`Cannot iterate on the GPU: steps must be a positive integer: steps=${steps}`);
     }
-    const X = this.#patterns(patterns);
-    const n = X.rows, d = X.cols, b = queries.rows;
-    const states = matrix(b, d), probabilities = withProbabilities ? matrix(b, n) : undefined;
+    const per = this.#rowsPerChunk(Math.max(keys.cols, values.cols));
+    const K = this.#patterns(keys, per), V = values === keys ? K : this.#patterns(values, per);
+    const n = K.rows, d = K.cols, dv = V.cols, b = queries.rows;
+    const states = matrix(b, dv), probabilities = withProbabilities ? matrix(b, n) : undefined;
     const qb = this.#queryBlock(n, b);
     for (let q0 = 0; q0 < b; q0 += qb) {
       const m = Math.min(qb, b - q0);
       let a = this.gpu.upload(new Float32Array(queries.data.subarray(q0 * d, (q0 + m) * d)));
-      let z = this.gpu.acquire(m * d * 4);
+      let z = this.gpu.acquire(m * dv * 4);
       const scores = this.gpu.acquire(m * n * 4), lse = this.gpu.acquire(m * 4);
       const list: Dispatch[] = [];
       for (let t = 0; t < steps; t++) {
-        list.push(...this.#stepDispatches(X, spec, m, a, scores, lse, z));
+        list.push(...this.#stepDispatches(K, V, spec, m, a, scores, lse, z));
         [a, z] = [z, a];
       }
       this.gpu.submit(list);
-      states.data.set(await this.gpu.read(a, m * d), q0 * d);
+      states.data.set(await this.gpu.read(a, m * dv), q0 * dv);
       if (probabilities) probabilities.data.set(await this.gpu.read(scores, m * n), q0 * n);
       this.gpu.release(a, z, scores, lse);
     }

@@ -5,6 +5,7 @@
  */
 import type { DenseMatrix } from "../linalg/matrix.ts";
 import type { MapSpec } from "../maps/spec.ts";
+import { type Memory, memoryParts } from "./memory.ts";
 import type { StepOutput, StepResult } from "./types.ts";
 
 /**
@@ -12,8 +13,8 @@ import type { StepOutput, StepResult } from "./types.ts";
  * `output` asks for them). @internal
  */
 export async function iterateSteps(
-  step: (X: DenseMatrix, Q: DenseMatrix, spec: MapSpec, out?: StepOutput) => Promise<StepResult>,
-  patterns: DenseMatrix,
+  step: (memory: Memory, Q: DenseMatrix, spec: MapSpec, out?: StepOutput) => Promise<StepResult>,
+  memory: Memory,
   queries: DenseMatrix,
   spec: MapSpec,
   steps: number,
@@ -22,9 +23,15 @@ export async function iterateSteps(
   if (!Number.isInteger(steps) || steps < 1) {
     throw new RangeError(`Cannot iterate: steps must be a positive integer: steps=${steps}`);
   }
+  const { keys, values } = memoryParts(memory, queries.cols, "iterate");
+  if (values.cols !== keys.cols) {
+    throw new RangeError(
+      `Cannot iterate: values must be as wide as the keys to feed each output back as a query: values=${values.cols}, keys=${keys.cols}`,
+    );
+  }
   let r: StepResult | null = null;
   for (let t = 0; t < steps; t++) {
-    r = await step(patterns, r?.states ?? queries, spec, t === steps - 1 ? output : { probabilities: false });
+    r = await step(memory, r?.states ?? queries, spec, t === steps - 1 ? output : { probabilities: false });
   }
   return r!;
 }

@@ -5,8 +5,10 @@
  */
 import type { DenseMatrix, Matrix } from "../linalg/matrix.ts";
 import type { MapSpec } from "../maps/spec.ts";
+import type { Memory } from "./memory.ts";
 
 export type { DenseMatrix, FloatArray } from "../linalg/matrix.ts";
+export type { KeyValueMemory, Memory } from "./memory.ts";
 
 /** Backend names accepted by `selectBackend()`: `auto` resolves to one of the other three. */
 export const BACKENDS = ["auto", "cpu", "blas", "webgpu"] as const;
@@ -37,8 +39,9 @@ export interface StepResult {
 }
 
 /**
- * Retrieval on a batch of queries, and where it ran. Shapes: patterns N × d, queries (states) B × d. Every
- * method takes a `MapSpec` made once by `mapSpec()` at the API edge; a backend does not check it again.
+ * Retrieval on a batch of queries, and where it ran. Shapes: patterns N × d, queries (states) B × d; a memory of
+ * keys N × d and values N × d_v gives states B × d_v. Every method takes a `MapSpec` made once by `mapSpec()` at
+ * the API edge; a backend does not check it again.
  */
 export interface Backend {
   /** `cpu`, `blas` or `webgpu`. */
@@ -47,11 +50,17 @@ export interface Backend {
   readonly precision: "f64" | "f32";
   /** Where it runs, for the notebooks' "backend used" line (library path, adapter name). */
   readonly description: string;
-  /** One update for every query: `P = map(β Q Xᵀ)` (B × N) and `out = P X` (B × d). */
-  step(patterns: DenseMatrix, queries: DenseMatrix, spec: MapSpec, output?: StepOutput): Promise<StepResult>;
-  /** `steps` updates from every query (on `webgpu` without a readback between steps). */
+  /**
+   * One update for every query: `P = map(β Q Xᵀ)` (B × N) and `out = P X` (B × d); with keys and values,
+   * `P = map(β Q Kᵀ)` and `out = P V`.
+   */
+  step(memory: Memory, queries: DenseMatrix, spec: MapSpec, output?: StepOutput): Promise<StepResult>;
+  /**
+   * `steps` updates from every query (on `webgpu` without a readback between steps); keys and values must then
+   * be as wide as each other.
+   */
   iterate(
-    patterns: DenseMatrix,
+    memory: Memory,
     queries: DenseMatrix,
     spec: MapSpec,
     steps: number,

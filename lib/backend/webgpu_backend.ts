@@ -11,7 +11,8 @@ import { deliverInto } from "./step_into.ts";
 import type { DenseMatrix } from "../linalg/matrix.ts";
 import type { MapSpec } from "../maps/spec.ts";
 import { checkF32 } from "./f32_range.ts";
-import type { Backend } from "./types.ts";
+import { type Memory, memoryParts } from "./memory.ts";
+import type { Backend, StepOutput } from "./types.ts";
 
 /** Options of {@link webgpuBackend}. */
 export interface WebgpuOptions {
@@ -35,36 +36,44 @@ export interface WebgpuOptions {
 export async function webgpuBackend(options: WebgpuOptions = {}): Promise<Backend | null> {
   const gpu = await GpuContext.create(options);
   if (!gpu) return null;
-  const run = new GpuRetrieval(gpu);
+  const gpuRun = new GpuRetrieval(gpu);
   const name = "webgpu";
-  // Multi-step states stay in the convex hull of the patterns, so their norms never exceed the patterns' largest.
-  const guard = (X: DenseMatrix, Q: DenseMatrix, spec?: MapSpec, steps = 1) => {
+  // Multi-step states stay in the convex hull of the values, so their norms never exceed the values' largest.
+  const guard = (X: DenseMatrix, Q: DenseMatrix, spec?: MapSpec, steps = 1, V: DenseMatrix = X) => {
     checkF32(name, X, Q, spec);
-    if (steps > 1) checkF32(name, X, X, spec);
+    if (V !== X) checkF32(name, V, null);
+    if (steps > 1) checkF32(name, X, V, spec);
+  };
+  const run = async (memory: Memory, Q: DenseMatrix, spec: MapSpec, steps: number, output: StepOutput) => {
+    const { keys, values } = memoryParts(memory, Q.cols, "step on webgpu");
+    guard(keys, Q, spec, steps, values);
+    const r = await gpuRun.iterate(keys, values, Q, spec, steps, output.probabilities !== false);
+    return deliverInto(r, output.into, "f32", name);
   };
   return Object.freeze(
     {
       name,
       precision: "f32",
       description: `${gpu.description}${gpu.fallback ? " (software fallback adapter)" : ""}`,
-      step: async (X, Q, spec, output = {}) => {
-        guard(X, Q, spec);
-        const r = await run.iterate(X, Q, spec, 1, output.probabilities !== false);
-        return deliverInto(r, output.into, "f32", name);
-      },
-      iterate: async (X, Q, spec, steps, output = {}) => {
-        guard(X, Q, spec, steps);
-        const r = await run.iterate(X, Q, spec, steps, output.probabilities !== false);
-        return deliverInto(r, output.into, "f32", name);
+      step: (memory, Q, spec, output = {}) => run(memory, Q, spec, 1, output),
+      // deno-lint-ignore require-await
+      iterate: async (memory, Q, spec, steps, output = {}) => {
+        const { keys, values } = memoryParts(memory, Q.cols, "iterate on webgpu");
+        if (values.cols !== keys.cols) {
+          throw new RangeError(
+            `Cannot iterate on webgpu: values must be as wide as the keys to feed each output back as a query: values=${values.cols}, keys=${keys.cols}`,
+          );
+        }
+        return run(memory, Q, spec, steps, output);
       },
       energies: async (X, states, spec) => {
         if (spec.kind !== "softmax") return energyRows(X, states, spec);
         guard(X, states, spec);
-        return await run.energies(X, states, spec.beta);
+        return await gpuRun.energies(X, states, spec.beta);
       },
       scores: async (X, Q) => {
         guard(X, Q);
-        return await run.scores(X, Q);
+        return await gpuRun.scores(X, Q);
       },
       solve,
     } satisfies Backend,

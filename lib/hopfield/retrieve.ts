@@ -78,7 +78,7 @@ export function retrieve(patterns: Matrix, queries: Matrix, options: RetrieveOpt
     const r = next.value;
     next = loop.next(
       r.op === "step"
-        ? updateRows(patterns, r.states, spec, r.probabilities)
+        ? updateRows(patterns, patterns, r.states, spec, r.probabilities)
         : energyRows(patterns, r.states, spec, maxNorm),
     );
   }

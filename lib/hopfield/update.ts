@@ -34,53 +34,60 @@ export function update(patterns: Matrix, query: ArrayLike<number>, options: Hopf
   const spec = hopfieldSpec(options, "update");
   checkPatterns(patterns, query, "update");
   const state = new Float64Array(patterns.cols), probabilities = new Float64Array(patterns.rows);
-  updateInto(patterns, query, spec, state, probabilities);
+  updateInto(patterns, patterns, query, spec, state, probabilities);
   return { state, probabilities };
 }
 
-/** One update without checks, into preallocated buffers (f32 patterns are computed on in f64). @internal */
+/**
+ * One update without checks, into preallocated buffers: `p = map(β K ξ)`, `state = Vᵀp` (keys = values = the
+ * patterns for the Hopfield update; f32 matrices are computed on in f64). @internal
+ */
 export function updateInto(
-  patterns: DenseMatrix,
+  keys: DenseMatrix,
+  values: DenseMatrix,
   query: ArrayLike<number>,
   spec: MapSpec,
   state: Float64Array,
   probabilities: Float64Array,
 ): void {
-  const n = patterns.rows, d = patterns.cols;
-  for (let i = 0; i < n; i++) probabilities[i] = dot(patterns.data.subarray(i * d, (i + 1) * d), query);
+  const n = keys.rows, d = keys.cols, dv = values.cols;
+  for (let i = 0; i < n; i++) probabilities[i] = dot(keys.data.subarray(i * d, (i + 1) * d), query);
   applyScaled(scaleShifted(probabilities, spec.beta, probabilities, "update"), spec, probabilities);
   state.fill(0);
   for (let i = 0; i < n; i++) {
     const p = probabilities[i];
     if (p === 0) continue;
-    const off = i * d;
-    for (let k = 0; k < d; k++) state[k] += p * patterns.data[off + k];
+    const off = i * dv;
+    for (let k = 0; k < dv; k++) state[k] += p * values.data[off + k];
   }
 }
 
 /**
  * One update of every row of `queries` without checks (the caller has checked shapes and made `spec` with
- * `mapSpec`): row q of `states` is `X·map(β Xᵀξ_q)`, row q of `probabilities` its `map(β Xᵀξ_q)`. This is the
- * `cpu` backend's step. @internal
+ * `mapSpec`): row q of `states` is `Vᵀ map(β K ξ_q)`, row q of `probabilities` its `map(β K ξ_q)`; the Hopfield
+ * update has keys = values = the patterns. This is the `cpu` backend's step. @internal
  *
- * Shapes: patterns N × d, queries B × d → states B × d, probabilities B × N (omitted when not asked for).
+ * Shapes: keys N × d, values N × d_v, queries B × d → states B × d_v, probabilities B × N (omitted when not
+ * asked for).
  */
 export function updateRows(
-  patterns: DenseMatrix,
+  keys: DenseMatrix,
+  values: DenseMatrix,
   queries: DenseMatrix,
   spec: MapSpec,
   withProbabilities = true,
 ): { states: Matrix; probabilities?: Matrix } {
-  const n = patterns.rows, d = patterns.cols, b = queries.rows;
-  const states = matrix(b, d);
+  const n = keys.rows, d = keys.cols, dv = values.cols, b = queries.rows;
+  const states = matrix(b, dv);
   const probabilities = withProbabilities ? matrix(b, n) : undefined;
   const scratch = withProbabilities ? null : new Float64Array(n);
   for (let q = 0; q < b; q++) {
     updateInto(
-      patterns,
+      keys,
+      values,
       queries.data.subarray(q * d, (q + 1) * d),
       spec,
-      states.data.subarray(q * d, (q + 1) * d),
+      states.data.subarray(q * dv, (q + 1) * dv),
       scratch ?? probabilities!.data.subarray(q * n, (q + 1) * n),
     );
   }

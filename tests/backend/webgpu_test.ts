@@ -93,7 +93,7 @@ Deno.test("webgpu splits problems larger than the binding limit into pattern chu
   const run = new GpuRetrieval(tinyContext);
   const { X, Q } = problem(2, 300, 10, 8);
   const ref = await cpuBackend.step(X, Q, mapSpec({ beta: 2 }));
-  const got = await run.iterate(X, Q, mapSpec({ beta: 2 }), 1, true);
+  const got = await run.iterate(X, X, Q, mapSpec({ beta: 2 }), 1, true);
   assertAllClose(got.states.data, ref.states.data, TOL, "states");
   assertAllClose(got.probabilities!.data, ref.probabilities!.data, TOL, "probabilities");
 });
@@ -104,7 +104,7 @@ Deno.test("webgpu fused multi-step retrieval (one submit, no readback between st
     const ref = await cpuBackend.iterate(X, Q, o, 6);
     const got = await gpu!.iterate(X, Q, o, 6);
     assertAllClose(got.states.data, ref.states.data, TOL * 4, JSON.stringify(o));
-    const chunked = await new GpuRetrieval(tinyContext!).iterate(X, Q, o, 6);
+    const chunked = await new GpuRetrieval(tinyContext!).iterate(X, X, Q, o, 6);
     assertAllClose(chunked.states.data, ref.states.data, TOL * 4, `chunked ${JSON.stringify(o)}`);
   }
 });
