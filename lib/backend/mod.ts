@@ -1,11 +1,12 @@
 /**
- * Backends for the retrieval step `P = map(β·Q·Xᵀ)`, `out = P·X`: `cpu` (the Float64 TypeScript reference),
+ * Backends for the retrieval step `P = map(β·Q·Xᵀ)`, `out = P·X` (or keys and values: `map(β·Q·Kᵀ)·V`): `cpu` (the Float64 TypeScript reference),
  * `blas` (the system CBLAS through FFI, f32 or f64, with a fused streaming-softmax path) and `webgpu` (WGSL
  * kernels). `selectBackend()` chooses one once per process; `retrieveOn()` runs retrieval on it.
  *
  * @module
  */
 export * from "./types.ts";
+export { memoryParts } from "./memory.ts";
 export { cpuBackend } from "./cpu.ts";
 export { blasBackend } from "./blas_backend.ts";
 export { type Blas, blasError, loadBlas } from "./blas.ts";

@@ -4,3 +4,4 @@ export * from "./prng.ts";
 export * from "./solve.ts";
 export * from "./grid.ts";
 export * from "./nnls.ts";
+export * from "./rank.ts";
