@@ -67,6 +67,8 @@ export interface Blas {
   gemmNT(a: FloatArray, b: FloatArray, c: FloatArray, m: number, n: number, k: number): void;
   /** `C = A·B` (row-major): A is m × k, B is k × n, C is m × n. */
   gemmNN(a: FloatArray, b: FloatArray, c: FloatArray, m: number, n: number, k: number): void;
+  /** `C = Aᵀ·B` (row-major): A is k × m, B is k × n, C is m × n. */
+  gemmTN(a: FloatArray, b: FloatArray, c: FloatArray, m: number, n: number, k: number): void;
   /**
    * Solves `A x = b` (A n × n row-major Float64, b length n) by LAPACK's LU with partial pivoting (`dgetrf`,
    * `dgetrs`), or `null` when the library has no LAPACK. Throws when A is singular.
@@ -145,18 +147,33 @@ export function loadBlas(): Blas | null {
       threads(navigator.hardwareConcurrency || 1);
     } catch { /* not OpenBLAS: the library manages its threads */ }
     const s = lib.symbols;
-    const gemm: Blas["gemm"] = (transB, m, n, k, a, lda, b, ldb, beta, c, ldc) => {
-      const tb = transB ? CBLAS_TRANS : CBLAS_NO_TRANS;
+    const general = (
+      transA: boolean,
+      transB: boolean,
+      m: number,
+      n: number,
+      k: number,
+      a: FloatArray,
+      lda: number,
+      b: FloatArray,
+      ldb: number,
+      beta: number,
+      c: FloatArray,
+      ldc: number,
+    ) => {
+      const ta = transA ? CBLAS_TRANS : CBLAS_NO_TRANS, tb = transB ? CBLAS_TRANS : CBLAS_NO_TRANS;
       if (a instanceof Float32Array && b instanceof Float32Array && c instanceof Float32Array) {
-        s.cblas_sgemm(CBLAS_ROW_MAJOR, CBLAS_NO_TRANS, tb, m, n, k, 1, a, lda, b, ldb, beta, c, ldc);
+        s.cblas_sgemm(CBLAS_ROW_MAJOR, ta, tb, m, n, k, 1, a, lda, b, ldb, beta, c, ldc);
       } else if (a instanceof Float64Array && b instanceof Float64Array && c instanceof Float64Array) {
-        s.cblas_dgemm(CBLAS_ROW_MAJOR, CBLAS_NO_TRANS, tb, m, n, k, 1, a, lda, b, ldb, beta, c, ldc);
+        s.cblas_dgemm(CBLAS_ROW_MAJOR, ta, tb, m, n, k, 1, a, lda, b, ldb, beta, c, ldc);
       } else {
         throw new TypeError(
           "Cannot multiply with BLAS: A, B and C must all be Float32Array or all Float64Array",
         );
       }
     };
+    const gemm: Blas["gemm"] = (transB, m, n, k, a, lda, b, ldb, beta, c, ldc) =>
+      general(false, transB, m, n, k, a, lda, b, ldb, beta, c, ldc);
     let solve: Blas["solve"] = null;
     try {
       solve = lapackSolve(Deno.dlopen(library, LAPACK), threads);
@@ -167,6 +184,7 @@ export function loadBlas(): Blas | null {
       solve,
       gemmNT: (a, b, c, m, n, k) => gemm(true, m, n, k, a, k, b, k, 0, c, n),
       gemmNN: (a, b, c, m, n, k) => gemm(false, m, n, k, a, k, b, n, 0, c, n),
+      gemmTN: (a, b, c, m, n, k) => general(true, false, m, n, k, a, m, b, n, 0, c, n),
     };
     return cached;
   }

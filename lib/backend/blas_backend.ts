@@ -8,13 +8,15 @@ import { energyRows } from "../hopfield/energy.ts";
 import { type DenseMatrix, type FloatArray, type Matrix, matrix } from "../linalg/matrix.ts";
 import { solve } from "../linalg/solve.ts";
 import { applyScaled, scaleShifted } from "../maps/separate.ts";
-import type { MapSpec } from "../maps/spec.ts";
+import { type MapSpec, mapSpec } from "../maps/spec.ts";
 import { type Blas, loadBlas } from "./blas.ts";
 import { checkF32 } from "./f32_range.ts";
 import { fusedSoftmaxStep } from "./fused_softmax.ts";
 import { iterateSteps } from "./iterate.ts";
 import { checkInto, deliverInto } from "./step_into.ts";
 import { type Memory, memoryParts } from "./memory.ts";
+import { checkLeaveOneOut, leaveOneOutBlas32, leaveOneOutBlas64 } from "./leave_one_out.ts";
+import { productShape, transposeTiled } from "./matmul.ts";
 import type { Backend, StepOutput, StepResult } from "./types.ts";
 
 /** `fn()` as a promise: its value, or what it throws as a rejection. */
@@ -94,6 +96,29 @@ export function blasBackend(precision: "f32" | "f64" = "f32"): Backend | null {
         settle(() => {
           guard(X, Q);
           return blockScores(blas, Arr, asArr(X), X.rows, Q);
+        }),
+      matmul: (A, B, options = {}) =>
+        settle(() => {
+          const { m, n, k } = productShape(A, B, options, `blas ${precision}`);
+          if (precision === "f32") {
+            checkF32("blas", A, null);
+            checkF32("blas", B, null);
+          }
+          let a = asArr(A), ta = options.transposeA ?? false;
+          const b = asArr(B), c = new Arr(m * n), tb = options.transposeB ?? false;
+          if (ta && tb) [a, ta] = [transposeTiled({ rows: A.rows, cols: A.cols, data: a }).data, false];
+          if (ta) blas.gemmTN(a, b, c, m, n, k);
+          else blas.gemm(tb, m, n, k, a, k, b, tb ? k : n, 0, c, n);
+          return { rows: m, cols: n, data: c };
+        }),
+      leaveOneOutAttention: (U, beta) =>
+        settle(() => {
+          checkLeaveOneOut(U, beta, `blas ${precision}`);
+          if (precision === "f32") checkF32("blas", U, U, mapSpec({ beta }));
+          const data = asArr(U);
+          return data instanceof Float32Array
+            ? leaveOneOutBlas32(blas, data, U.rows, U.cols, beta)
+            : leaveOneOutBlas64(blas, data, U.rows, U.cols, beta);
         }),
       // LAPACK when the library has it; the TypeScript LU otherwise, and for shapes it should name in its error.
       solve: (A, b) =>

@@ -5,12 +5,14 @@
  */
 import { energyRows } from "../hopfield/energy.ts";
 import { updateRows } from "../hopfield/update.ts";
-import { type DenseMatrix, type Matrix, matrix } from "../linalg/matrix.ts";
+import { type DenseMatrix, type Matrix, matrix, rowRange } from "../linalg/matrix.ts";
 import { solve } from "../linalg/solve.ts";
 import type { MapSpec } from "../maps/spec.ts";
 import { iterateSteps } from "./iterate.ts";
 import { deliverInto } from "./step_into.ts";
 import { type Memory, memoryParts } from "./memory.ts";
+import { checkLeaveOneOut, leaveOneOutOnHost } from "./leave_one_out.ts";
+import { matmulOnHost } from "./matmul.ts";
 import type { Backend, StepOutput, StepResult } from "./types.ts";
 
 // deno-lint-ignore require-await
@@ -51,6 +53,16 @@ export const cpuBackend: Backend = Object.freeze(
     iterate: (X, Q, spec, steps, output) => iterateSteps(step, X, Q, spec, steps, output),
     energies: (X, states, spec) => Promise.resolve(energyRows(X, states, spec)),
     scores: (X, Q) => Promise.resolve(scoresOnHost(X, Q)),
+    // deno-lint-ignore require-await
+    matmul: async (A, B, options = {}) => matmulOnHost(A, B, options),
+    leaveOneOutAttention: async (U, beta) => {
+      checkLeaveOneOut(U, beta, "cpu");
+      return await leaveOneOutOnHost(
+        U,
+        beta,
+        (r0, r1) => Promise.resolve(scoresOnHost(U, rowRange(U, r0, r1))),
+      );
+    },
     solve,
   } satisfies Backend,
 );

@@ -6,9 +6,13 @@
 import type { DenseMatrix, Matrix } from "../linalg/matrix.ts";
 import type { MapSpec } from "../maps/spec.ts";
 import type { Memory } from "./memory.ts";
+import type { LeaveOneOut } from "./leave_one_out.ts";
+import type { MatmulOptions } from "./matmul.ts";
 
 export type { DenseMatrix, FloatArray } from "../linalg/matrix.ts";
 export type { KeyValueMemory, Memory } from "./memory.ts";
+export type { LeaveOneOut } from "./leave_one_out.ts";
+export type { MatmulOptions } from "./matmul.ts";
 
 /** Backend names accepted by `selectBackend()`: `auto` resolves to one of the other three. */
 export const BACKENDS = ["auto", "cpu", "blas", "webgpu"] as const;
@@ -73,6 +77,18 @@ export interface Backend {
   energies(patterns: DenseMatrix, states: DenseMatrix, spec: MapSpec): Promise<Float64Array>;
   /** The scores `S = Q·Xᵀ` (B × N) of every query against every pattern. */
   scores(patterns: DenseMatrix, queries: DenseMatrix): Promise<Matrix>;
+  /**
+   * Leave-one-out self-attention of the rows of U (N × d, N ≥ 2): `lse_μ = log Σ_{ν≠μ} exp(β u_μᵀu_ν)` and
+   * `out_μ = Σ_{ν≠μ} p_μν u_ν` with p the softmax over ν ≠ μ, in blocks of rows (no N × N matrix): on `blas` both
+   * products by gemm (f32: fused with the SIMD online softmax), on `cpu` and `webgpu` the scores by the backend
+   * and the rest on the host. The separation losses of U-Hop are built from it.
+   */
+  leaveOneOutAttention(U: DenseMatrix, beta: number): Promise<LeaveOneOut>;
+  /**
+   * The product `C = op(A)·op(B)` (op: the transpose where `options` asks), in the backend's precision (Float32 on
+   * f32 backends): on `blas` one gemm, on `webgpu` the tiled matmul kernel, on `cpu` Float64 loops.
+   */
+  matmul(A: DenseMatrix, B: DenseMatrix, options?: MatmulOptions): Promise<DenseMatrix>;
   /**
    * Solves the dense system `A x = b` (A n × n, Float64) on the host: LAPACK's LU through the same library on
    * `blas`, the TypeScript LU elsewhere. Synchronous: Newton steps call it in their inner loop.

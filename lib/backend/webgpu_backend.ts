@@ -8,10 +8,12 @@ import { solve } from "../linalg/solve.ts";
 import { GpuContext, type GpuLimits } from "./gpu_context.ts";
 import { GpuRetrieval } from "./gpu_retrieval.ts";
 import { deliverInto } from "./step_into.ts";
-import type { DenseMatrix } from "../linalg/matrix.ts";
-import type { MapSpec } from "../maps/spec.ts";
+import { type DenseMatrix, rowRange } from "../linalg/matrix.ts";
+import { type MapSpec, mapSpec } from "../maps/spec.ts";
 import { checkF32 } from "./f32_range.ts";
 import { type Memory, memoryParts } from "./memory.ts";
+import { checkLeaveOneOut, leaveOneOutOnHost } from "./leave_one_out.ts";
+import { productShape, transposeTiled } from "./matmul.ts";
 import type { Backend, StepOutput } from "./types.ts";
 
 /** Options of {@link webgpuBackend}. */
@@ -74,6 +76,20 @@ export async function webgpuBackend(options: WebgpuOptions = {}): Promise<Backen
       scores: async (X, Q) => {
         guard(X, Q);
         return await gpuRun.scores(X, Q);
+      },
+      matmul: async (A, B, options = {}) => {
+        productShape(A, B, options, name);
+        checkF32(name, A, null);
+        checkF32(name, B, null);
+        // The device computes Q·Pᵀ (the scores kernel): lay out op(A) as Q and op(B)ᵀ as P on the host.
+        const Q = options.transposeA ? transposeTiled(A) : A, P = options.transposeB ? B : transposeTiled(B);
+        const c = await gpuRun.scores(P, Q);
+        return { rows: c.rows, cols: c.cols, data: new Float32Array(c.data) };
+      },
+      leaveOneOutAttention: async (U, beta) => {
+        checkLeaveOneOut(U, beta, name);
+        guard(U, U, mapSpec({ beta }));
+        return await leaveOneOutOnHost(U, beta, (r0, r1) => gpuRun.scores(U, rowRange(U, r0, r1)));
       },
       solve,
     } satisfies Backend,

@@ -5,6 +5,7 @@
  * @module
  */
 import { BENCH_SIZES, runBench } from "../backend/bench.ts";
+import { runStageOneBench, STAGE_ONE_SIZES } from "../kernel/bench.ts";
 import { retrieveOn } from "../backend/retrieve.ts";
 import { backendLabel, backendName, selectBackend } from "../backend/select.ts";
 import type { Backend, BackendName } from "../backend/types.ts";
@@ -136,14 +137,24 @@ export const COMMANDS: Record<string, Command> = {
   },
   bench: {
     summary:
-      "time one retrieval step P = softmax(βQXᵀ), out = PX: {backend, size, median_ms, gflops, max_rel_err}",
+      "S0–S2: time one retrieval step P = softmax(βQXᵀ), out = PX: {backend, size, median_ms, gflops, max_rel_err}; " +
+      "U0–U2: one U-Hop Stage-I step (average separation loss and its gradient in W) beside this BLAS's 4096² sgemm: " +
+      "{backend, size, median_ms, gflops, sgemm_gflops, fraction_of_sgemm, peak_rss_mb}",
     flags: ["size", "backend", "repeat"],
     async run(f) {
       const size = f.string("size", "S0");
-      if (!(size in BENCH_SIZES)) {
-        throw new RangeError(`Cannot run bench: --size must be S0, S1 or S2: --size=${size}`);
+      if (!(size in BENCH_SIZES) && !(size in STAGE_ONE_SIZES)) {
+        throw new RangeError(`Cannot run bench: --size must be S0, S1, S2, U0, U1 or U2: --size=${size}`);
       }
-      const backend = await backendFlag(f, "auto"), repeat = f.integer("repeat", 5);
+      const backend = await backendFlag(f, "auto");
+      if (size in STAGE_ONE_SIZES) {
+        const repeat = f.integer("repeat", 3);
+        progress("bench")(
+          `${size} on ${backendLabel(backend)}: one untimed, then ${repeat} timed Stage-I steps`,
+        );
+        return runStageOneBench(backend, { size: size as keyof typeof STAGE_ONE_SIZES, repeat });
+      }
+      const repeat = f.integer("repeat", 5);
       if (size !== "S0") {
         progress("bench")(`${size} on ${backendLabel(backend)}: warm-up, then ${repeat} timed steps`);
       }

@@ -137,6 +137,24 @@ export function row(m: Matrix, i: number): Float64Array {
   return m.data.subarray(i * m.cols, (i + 1) * m.cols);
 }
 
+/**
+ * Rows `r0 … r1 − 1` of `m` as a view sharing its data (no copy), in its precision.
+ *
+ * @example
+ * ```ts
+ * import { fromRows, rowRange } from "./matrix.ts";
+ * import assert from "node:assert/strict";
+ * const m = fromRows([[1, 2], [3, 4], [5, 6]]);
+ * assert.deepEqual(Array.from(rowRange(m, 1, 3).data), [3, 4, 5, 6]);
+ * ```
+ */
+export function rowRange<T extends DenseMatrix>(m: T, r0: number, r1: number): T {
+  if (!Number.isInteger(r0) || !Number.isInteger(r1) || r0 < 0 || r1 > m.rows || r0 > r1) {
+    throw new RangeError(`Cannot take rows: need 0 ≤ r0 ≤ r1 ≤ rows: r0=${r0}, r1=${r1}, rows=${m.rows}`);
+  }
+  return { rows: r1 - r0, cols: m.cols, data: m.data.subarray(r0 * m.cols, r1 * m.cols) } as T;
+}
+
 /** Copies selected rows of `m` into a new matrix. */
 export function selectRows(m: Matrix, indices: ArrayLike<number>): Matrix {
   const out = matrix(indices.length, m.cols);

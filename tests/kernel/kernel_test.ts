@@ -15,7 +15,8 @@ import { sphere } from "../../lib/data/synthetic.ts";
 import { fromRows, type Matrix, matrix, row } from "../../lib/linalg/matrix.ts";
 import { createPrng } from "../../lib/linalg/prng.ts";
 import { MAP_KINDS } from "../../lib/maps/spec.ts";
-import { assertClose } from "../helpers.ts";
+import { assertAllClose, assertClose } from "../helpers.ts";
+import { blasBackend, webgpuBackend } from "../../lib/backend/mod.ts";
 
 const maps = MAP_KINDS.map((map) => ({ map, alpha: map === "entmax" ? 1.3 : undefined }));
 
@@ -86,16 +87,16 @@ function simplex(M: number): Matrix {
   return X;
 }
 
-Deno.test("separation loss: closed forms on the regular simplex (−2t·M/(M−1)) and on orthonormal sets (−2t)", () => {
+Deno.test("separation loss: closed forms on the regular simplex (−2t·M/(M−1)) and on orthonormal sets (−2t)", async () => {
   for (const loss of ["average", "max"] as const) {
     for (const t of [0.5, 2, 7]) {
       for (const M of [2, 3, 5, 9]) {
-        const value = separationLoss(identityFeatureMap(M), simplex(M), { loss, t, block: 2 }).loss;
+        const value = (await separationLoss(identityFeatureMap(M), simplex(M), { loss, t })).loss;
         assertClose(value, (-2 * t * M) / (M - 1), 1e-12, `${loss} simplex M=${M} t=${t}`);
       }
       const Q = randomOrthonormal(6, createPrng(3)); // Φ(e_i) = Q e_i: an orthonormal set of features
       assertClose(
-        separationLoss(linearFeatureMap(Q), identityMatrix(6), { loss, t, block: 4 }).loss,
+        (await separationLoss(linearFeatureMap(Q), identityMatrix(6), { loss, t })).loss,
         -2 * t,
         1e-12,
         `${loss} orthonormal t=${t}`,
@@ -104,55 +105,75 @@ Deno.test("separation loss: closed forms on the regular simplex (−2t·M/(M−1
   }
 });
 
-Deno.test("separation loss: both gradients match central finite differences in W and b; tiles do not change the value", () => {
+Deno.test("separation loss: both gradients match central finite differences in W and b", async () => {
   const prng = createPrng(8);
   const X = sphere(9, 4, { prng });
   const base = gaussianFeatureMap(4, 5, { prng });
   const bias = Array.from({ length: 5 }, () => 0.3 * prng.normal());
   const phi = linearFeatureMap(base.weights, { bias });
   for (const loss of ["average", "max"] as const) {
-    const at = (W: Float64Array, b: ArrayLike<number>) =>
-      separationLoss(linearFeatureMap({ rows: 5, cols: 4, data: W }, { bias: b }), X, {
-        loss,
-        t: 2,
-        block: 3,
-      })
+    const at = async (W: Float64Array, b: ArrayLike<number>) =>
+      (await separationLoss(linearFeatureMap({ rows: 5, cols: 4, data: W }, { bias: b }), X, { loss, t: 2 }))
         .loss;
-    const g = separationLoss(phi, X, { loss, t: 2, block: 3 });
-    for (const block of [1, 2, 4, 100]) {
-      assertClose(separationLoss(phi, X, { loss, block }).loss, g.loss, 1e-12, `${loss} block ${block}`);
-    }
+    const g = await separationLoss(phi, X, { loss, t: 2 });
     const h = 1e-6, W = phi.weights.data;
     for (let k = 0; k < W.length; k++) {
       const up = Float64Array.from(W), down = Float64Array.from(W);
       up[k] += h;
       down[k] -= h;
-      assertClose(g.weights.data[k], (at(up, bias) - at(down, bias)) / (2 * h), 1e-6, `${loss} ∂L/∂W[${k}]`);
+      assertClose(
+        g.weights.data[k],
+        (await at(up, bias) - await at(down, bias)) / (2 * h),
+        1e-6,
+        `${loss} ∂L/∂W[${k}]`,
+      );
     }
     for (let r = 0; r < 5; r++) {
       const up = bias.slice(), down = bias.slice();
       up[r] += h;
       down[r] -= h;
-      assertClose(g.bias![r], (at(W, up) - at(W, down)) / (2 * h), 1e-6, `${loss} ∂L/∂b[${r}]`);
+      assertClose(g.bias![r], (await at(W, up) - await at(W, down)) / (2 * h), 1e-6, `${loss} ∂L/∂b[${r}]`);
     }
   }
-  assert.equal(separationLoss(identityFeatureMap(2), fromRows([[1, 0], [0, 1]])).bias, null);
+  assert.equal((await separationLoss(identityFeatureMap(2), fromRows([[1, 0], [0, 1]]))).bias, null);
 });
 
-Deno.test("separation loss: large t stays finite (online maxima), bad options are named", () => {
+Deno.test("separation loss: every backend gives the reference's loss and gradient (f64 to 1e-10, f32 to 1e-4)", async () => {
+  const prng = createPrng(9);
+  const X = sphere(120, 6, { prng }), phi = gaussianFeatureMap(6, 9, { prng });
+  for (const loss of ["average", "max"] as const) {
+    const ref = await separationLoss(phi, X, { loss });
+    for (
+      const backend of [blasBackend("f64"), blasBackend("f32"), await webgpuBackend({ allowFallback: true })]
+    ) {
+      assert.ok(backend);
+      const got = await separationLoss(phi, X, { loss, backend });
+      const tol = backend.precision === "f64" ? 1e-10 : 1e-4;
+      assertClose(got.loss, ref.loss, tol, `${backend.description} ${loss}`);
+      const scale = Math.max(...ref.weights.data.map(Math.abs));
+      assertAllClose(
+        got.weights.data.map((v) => v / scale),
+        ref.weights.data.map((v) => v / scale),
+        tol,
+        loss,
+      );
+    }
+  }
+});
+
+Deno.test("separation loss: large t stays finite, bad options are named", async () => {
   const X = sphere(30, 5, { prng: createPrng(2) });
-  const v = separationLoss(identityFeatureMap(5), X, { t: 1e4, block: 7 });
+  const v = await separationLoss(identityFeatureMap(5), X, { t: 1e4 });
   assert.ok(Number.isFinite(v.loss));
   assert.ok(v.weights.data.every(Number.isFinite));
   // At large t the average loss tends to the max loss.
-  const hard = separationLoss(identityFeatureMap(5), X, { loss: "max", t: 1e4 }).loss;
+  const hard = (await separationLoss(identityFeatureMap(5), X, { loss: "max", t: 1e4 })).loss;
   assertClose(v.loss, hard, 1e-2 * Math.abs(hard), "average → max as t grows");
-  assert.throws(() => separationLoss(identityFeatureMap(5), X, { t: 0 }), /t=0/);
-  assert.throws(() => separationLoss(identityFeatureMap(5), X, { block: 0.5 }), /block=0.5/);
+  await assert.rejects(() => separationLoss(identityFeatureMap(5), X, { t: 0 }), /t=0/);
   // @ts-expect-error: an unknown loss is refused
-  assert.throws(() => separationLoss(identityFeatureMap(5), X, { loss: "mean" }), /loss=mean/);
-  assert.throws(() => separationLoss(identityFeatureMap(5), fromRows([[1, 0, 0, 0, 0]])), /M=1/);
-  assert.throws(
+  await assert.rejects(() => separationLoss(identityFeatureMap(5), X, { loss: "mean" }), /loss=mean/);
+  await assert.rejects(() => separationLoss(identityFeatureMap(5), fromRows([[1, 0, 0, 0, 0]])), /M=1/);
+  await assert.rejects(
     () => separationLoss(identityFeatureMap(2), fromRows([[1, 0], [0, 0]])),
     /‖Φ\(patterns\[1\]\)‖=0/,
   );
