@@ -5,3 +5,5 @@ export * from "./separation.ts";
 export * from "./separation_loss.ts";
 export * from "./update.ts";
 export * from "./retrieve.ts";
+export * from "./stage_one.ts";
+export * from "./bench.ts";

@@ -1,0 +1,216 @@
+/**
+ * U-Hop's Stage I (Wu et al. 2024, §2.3): learn the feature map Φ(x) = Wx (+ b) that spreads the memories apart
+ * on the sphere, by gradient steps on a separation loss of the memories alone (no labels, no queries).
+ *
+ * @module
+ */
+import { checkMatrix, type Matrix, rowRange, selectRows } from "../linalg/matrix.ts";
+import type { Prng } from "../linalg/prng.ts";
+import { cpuBackend } from "../backend/cpu.ts";
+import type { Backend } from "../backend/types.ts";
+import { adam } from "../optim/adam.ts";
+import type { Optimiser } from "../optim/optimiser.ts";
+import { schedule, type ScheduleName } from "../optim/schedule.ts";
+import { sgd } from "../optim/sgd.ts";
+import {
+  featureMapUnchecked,
+  gaussianFeatureMap,
+  type LinearFeatureMap,
+  linearFeatureMap,
+} from "./feature_map.ts";
+import { separationLoss, type SeparationLossKind } from "./separation_loss.ts";
+
+/** Options of {@link separateMemories}. */
+export interface StageOneOptions {
+  /** Seeds W's initialisation and the minibatch order. */
+  prng: Prng;
+  /** Where the losses run (default `cpu`); chosen once by `selectBackend()`. */
+  backend?: Backend;
+  /** Start from this map instead of a Gaussian W (N(0, 1) entries, the official `randn`). */
+  init?: LinearFeatureMap;
+  /** D_Φ of the Gaussian initialisation (default d, as the official code). */
+  featureDim?: number;
+  /** Give the map a bias b (default false; the official map has none). */
+  bias?: boolean;
+  /** Passes over the memories (default 100: the official `kernel_epoch`). */
+  epochs?: number;
+  /** `max` (default: the loss of the official U-Hop retrieval scripts) or `average`. */
+  loss?: SeparationLossKind;
+  /** The scale t of `exp(−t‖u_μ − u_ν‖²)` (default 2). */
+  t?: number;
+  /** `sgd` (default, as the official code) or `adam`. */
+  optimiser?: "sgd" | "adam";
+  /** Base learning rate (default: 1 for `average`, 10 for `max`, the official code's). */
+  lr?: number;
+  /**
+   * The rate's schedule over steps (default: `inverse-sqrt` for `average`, `constant` for `max`). The official
+   * average-loss code divides the rate by √(step + 1) again after every step (`cumulative-inverse-sqrt`), which
+   * freezes W after a few steps; the default is the schedule it evidently meant.
+   */
+  schedule?: ScheduleName;
+  /** Memories per step (default all: full batch); batches are drawn without replacement each epoch. */
+  batchSize?: number;
+  /**
+   * The memories W is trained on: `all` (default), or `first-half` (the official max-loss retrieval script trains
+   * on `Ξ[: M/2]` only, while every memory is retrieved).
+   */
+  trainOn?: "all" | "first-half";
+  /** Called after each epoch with the loss and minimal separation of all the memories under the new map. */
+  onEpoch?: (info: { epoch: number; loss: number; deltaMin: number }) => void;
+}
+
+/** What Stage I returns. */
+export interface StageOneResult {
+  /** The learned map. */
+  map: LinearFeatureMap;
+  /** The loss on the training memories before training (entry 0) and after each epoch. */
+  loss: number[];
+  /**
+   * Δ_min of the normalised features of the training memories, `1 − max_{μ≠ν} u_μᵀu_ν`, before training and after
+   * each epoch: the quantity the losses push up.
+   */
+  deltaMin: number[];
+}
+
+/**
+ * Stage I of U-Hop: starting from a Gaussian W (or `init`), `epochs` passes of gradient steps on the separation
+ * loss of the memories' normalised features. Returns the map with the loss and Δ_min history.
+ *
+ * The losses depend on W only through the directions `Wξ_μ/‖Wξ_μ‖`: when the memories share a direction (a
+ * common mean, as non-negative images do) the gradient shrinks W along it, which spreads the features but makes W
+ * ever closer to singular (against U-Hop's Assumption 2.1); a final W that is numerically singular is refused.
+ *
+ * Shapes: patterns M × d (M ≥ 2; ≥ 4 with `trainOn: "first-half"`).
+ *
+ * @example
+ * ```ts
+ * import { separateMemories } from "./stage_one.ts";
+ * import { sphere } from "../data/synthetic.ts";
+ * import { createPrng } from "../linalg/prng.ts";
+ * import assert from "node:assert/strict";
+ * const prng = createPrng(1), X = sphere(20, 3, { prng });
+ * const r = await separateMemories(X, { prng, epochs: 30, loss: "max", lr: 0.1 });
+ * assert.ok(r.deltaMin[30] > r.deltaMin[0]);
+ * ```
+ */
+export async function separateMemories(patterns: Matrix, options: StageOneOptions): Promise<StageOneResult> {
+  const action = "run Stage I";
+  checkMatrix(patterns, "patterns", action);
+  const d = patterns.cols, kind = options.loss ?? "max", backend = options.backend ?? cpuBackend;
+  const epochs = options.epochs ?? 100, trainOn = options.trainOn ?? "all";
+  if (!Number.isInteger(epochs) || epochs < 0) {
+    throw new RangeError(`Cannot ${action}: epochs must be a non-negative integer: epochs=${epochs}`);
+  }
+  if (trainOn !== "all" && trainOn !== "first-half") {
+    throw new RangeError(`Cannot ${action}: trainOn must be "all" or "first-half": trainOn=${trainOn}`);
+  }
+  const train = trainOn === "all" ? patterns : rowRange(patterns, 0, Math.floor(patterns.rows / 2));
+  if (train.rows < 2) {
+    throw new RangeError(
+      `Cannot ${action}: need at least 2 training memories: ${trainOn} of M=${patterns.rows}`,
+    );
+  }
+  const batch = options.batchSize ?? train.rows;
+  if (!Number.isInteger(batch) || batch < 2 || batch > train.rows) {
+    throw new RangeError(
+      `Cannot ${action}: batchSize must be an integer from 2 to the training memories (${train.rows}): batchSize=${batch}`,
+    );
+  }
+  if (options.init && options.init.inputDim !== d) {
+    throw new RangeError(
+      `Cannot ${action}: init must map d = ${d} inputs: init.inputDim=${options.init.inputDim}`,
+    );
+  }
+  if (options.init && options.bias !== undefined && options.bias !== (options.init.bias !== null)) {
+    throw new RangeError(
+      `Cannot ${action}: bias=${options.bias} contradicts init, which ${
+        options.init.bias ? "has" : "has no"
+      } bias`,
+    );
+  }
+  if (options.init && options.featureDim !== undefined) {
+    throw new RangeError(
+      `Cannot ${action}: featureDim applies to the Gaussian start, not to init: featureDim=${options.featureDim}`,
+    );
+  }
+  let map = options.init ?? gaussianFeatureMap(d, options.featureDim ?? d, { prng: options.prng });
+  if (!options.init && options.bias) {
+    map = linearFeatureMap(map.weights, { bias: new Float64Array(map.featureDim) });
+  }
+  const lr = options.lr ?? (kind === "average" ? 1 : 10);
+  const steps = epochs * Math.ceil(train.rows / batch);
+  const rate = schedule(
+    options.schedule ?? (kind === "average" ? "inverse-sqrt" : "constant"),
+    lr,
+    options.schedule === "cosine" ? { steps: Math.max(1, steps) } : {},
+  );
+  const opt: Optimiser = (options.optimiser ?? "sgd") === "sgd"
+    ? sgd({ lr: rate })
+    : options.optimiser === "adam"
+    ? adam({ lr: rate })
+    : (() => {
+      throw new RangeError(
+        `Cannot ${action}: optimiser must be "sgd" or "adam": optimiser=${options.optimiser}`,
+      );
+    })();
+  const lossOptions = { loss: kind, t: options.t, backend };
+  const W = Float64Array.from(map.weights.data), b = map.bias ? Float64Array.from(map.bias) : null;
+  const current = () => featureMapUnchecked({ rows: map.featureDim, cols: d, data: W }, b);
+  const measure = async (m: LinearFeatureMap) => {
+    const full = await separationLoss(m, train, lossOptions);
+    const hard = kind === "max"
+      ? full
+      : await separationLoss(m, train, { ...lossOptions, loss: "max", t: 0.5 });
+    // The max loss at t = ½ is max cos − 1 = −Δ_min of the normalised features.
+    return { full, deltaMin: kind === "max" ? -full.loss / (2 * (options.t ?? 2)) : -hard.loss };
+  };
+  let state = await measure(map);
+  const loss = [state.full.loss], deltaMin = [state.deltaMin];
+  const order = Array.from({ length: train.rows }, (_, i) => i);
+  for (let epoch = 1; epoch <= epochs; epoch++) {
+    if (batch === train.rows) {
+      step(opt, W, b, state.full);
+    } else {
+      shuffle(order, options.prng);
+      for (let s = 0; s + 1 < train.rows; s += batch) {
+        const rows = order.slice(s, Math.min(train.rows, s + batch));
+        if (rows.length < 2) continue;
+        step(opt, W, b, await separationLoss(current(), selectRows(train, rows), lossOptions));
+      }
+    }
+    map = current();
+    state = await measure(map);
+    loss.push(state.full.loss);
+    deltaMin.push(state.deltaMin);
+    options.onEpoch?.({ epoch, loss: state.full.loss, deltaMin: state.deltaMin });
+  }
+  // The last map is checked: a W that lost its rank is reported, not returned.
+  try {
+    return { map: linearFeatureMap(map.weights, map.bias ? { bias: map.bias } : {}), loss, deltaMin };
+  } catch (e) {
+    throw new RangeError(
+      `Cannot ${action}: after ${epochs} epochs W is numerically singular. The separation loss only sees the ` +
+        `directions of the features, so it can shrink W along a direction all the memories share (a common ` +
+        `mean) until W loses rank; use fewer epochs or a smaller lr. ${(e as Error).message}`,
+    );
+  }
+}
+
+/** One optimiser step on W (and b) along a loss's gradient. */
+function step(
+  opt: Optimiser,
+  W: Float64Array,
+  b: Float64Array | null,
+  g: { weights: Matrix; bias: Float64Array | null },
+): void {
+  if (b) opt.step([W, b], [g.weights.data, g.bias!]);
+  else opt.step([W], [g.weights.data]);
+}
+
+/** Fisher–Yates in place. */
+function shuffle(a: number[], prng: Prng): void {
+  for (let i = a.length - 1; i > 0; i--) {
+    const j = prng.int(i + 1);
+    [a[i], a[j]] = [a[j], a[i]];
+  }
+}
