@@ -21,6 +21,10 @@ import {
   type CapacityModelName,
   capacityProtocol,
 } from "../experiments/capacity_protocols.ts";
+import { linearFeatureMap } from "../kernel/feature_map.ts";
+import { SEPARATION_LOSSES, separationLoss, type SeparationLossKind } from "../kernel/separation_loss.ts";
+import { separateMemories } from "../kernel/stage_one.ts";
+import { createPrng } from "../linalg/prng.ts";
 import { Flags, parseArgs } from "./args.ts";
 
 /** The spherical-code bounds, loaded only by the commands that print them (they bring in mathjs). */
@@ -73,6 +77,22 @@ function readRows(path: string, flag: string): Matrix {
     );
   }
   return fromRows(rows as number[][]);
+}
+
+function lossKind(flags: Flags): SeparationLossKind {
+  const kind = flags.string("loss", "max");
+  if (!(SEPARATION_LOSSES as readonly string[]).includes(kind)) {
+    throw new RangeError(`Cannot run: --loss must be one of ${SEPARATION_LOSSES.join(", ")}: --loss=${kind}`);
+  }
+  return kind as SeparationLossKind;
+}
+
+function optimiserKind(flags: Flags): "sgd" | "adam" {
+  const kind = flags.string("optimiser", "sgd");
+  if (kind !== "sgd" && kind !== "adam") {
+    throw new RangeError(`Cannot run: --optimiser must be sgd or adam: --optimiser=${kind}`);
+  }
+  return kind;
 }
 
 function mapKind(flags: Flags, name: string): MapKind {
@@ -148,17 +168,67 @@ export const COMMANDS: Record<string, Command> = {
       }
       const backend = await backendFlag(f, "auto");
       if (size in STAGE_ONE_SIZES) {
-        const repeat = f.integer("repeat", 3);
+        const repeat = f.integer("repeat", 3, 100);
         progress("bench")(
           `${size} on ${backendLabel(backend)}: one untimed, then ${repeat} timed Stage-I steps`,
         );
         return runStageOneBench(backend, { size: size as keyof typeof STAGE_ONE_SIZES, repeat });
       }
-      const repeat = f.integer("repeat", 5);
+      const repeat = f.integer("repeat", 5, 1000);
       if (size !== "S0") {
         progress("bench")(`${size} on ${backendLabel(backend)}: warm-up, then ${repeat} timed steps`);
       }
       return runBench(backend, { size: size as keyof typeof BENCH_SIZES, repeat });
+    },
+  },
+  uhop: {
+    summary:
+      "U-Hop Stage I (Wu et al. 2024) on the memories in FILE: {backend, weights, loss_history, delta_min_before, delta_min_after}",
+    flags: ["patterns", "epochs", "lr", "loss", "t", "seed", "optimiser", "backend"],
+    async run(f) {
+      const log = progress("uhop");
+      const patterns = readRows(f.string("patterns"), "patterns");
+      const backend = await backendFlag(f, "auto", "f64"), epochs = f.integer("epochs", 100, 1_000_000);
+      const r = await separateMemories(patterns, {
+        prng: createPrng(f.integer("seed", 1)),
+        backend,
+        epochs,
+        loss: lossKind(f),
+        t: f.number("t", 2),
+        lr: f.has("lr") ? f.number("lr") : undefined,
+        optimiser: optimiserKind(f),
+        onEpoch: ({ epoch, loss, deltaMin }) =>
+          log.tick(`epoch ${epoch}/${epochs}: loss ${loss.toPrecision(6)}, Δ_min ${deltaMin.toPrecision(4)}`),
+      });
+      return {
+        backend: backendLabel(backend),
+        weights: toRows(r.map.weights),
+        loss_history: r.loss,
+        delta_min_before: r.deltaMin[0],
+        delta_min_after: r.deltaMin.at(-1),
+      };
+    },
+  },
+  "separation-loss": {
+    summary:
+      "U-Hop's separation loss of the memories' normalised features Φ(ξ)/‖Φ(ξ)‖, Φ(x) = Wx, and its gradient in W: {loss, gradient}",
+    flags: ["patterns", "weights", "loss", "t", "backend"],
+    async run(f) {
+      const patterns = readRows(f.string("patterns"), "patterns");
+      const map = linearFeatureMap(readRows(f.string("weights"), "weights"));
+      const r = await separationLoss(map, patterns, {
+        loss: lossKind(f),
+        t: f.number("t", 2),
+        backend: await backendFlag(f, "cpu", "f64"),
+      });
+      const g = r.weights;
+      return {
+        loss: r.loss,
+        gradient: Array.from(
+          { length: g.rows },
+          (_, i) => Array.from(g.data.subarray(i * g.cols, (i + 1) * g.cols)),
+        ),
+      };
     },
   },
   phase: {

@@ -111,11 +111,18 @@ export function loadMnist(
   return { images, labels: lab.values.slice(offset, offset + count), height: 28, width: 28 };
 }
 
-/** The bytes of one IDX file, or an error that says how to get it. */
+/** The files read so far in this process (the training images are 47 MB; experiments draw from them often). */
+const files = new Map<string, Uint8Array>();
+
+/** The bytes of one IDX file (read once per process), or an error that says how to get it. */
 function readMnistFile(file: string): Uint8Array {
   const dir = mnistDir();
+  const cached = files.get(dir + file);
+  if (cached) return cached;
   try {
-    return Deno.readFileSync(dir + file);
+    const bytes = Deno.readFileSync(dir + file);
+    files.set(dir + file, bytes);
+    return bytes;
   } catch (e) {
     throw new Error(
       `Cannot load MNIST: ${dir + file} is missing (${

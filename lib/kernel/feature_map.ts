@@ -74,16 +74,12 @@ export function linearFeatureMap(
 }
 
 /**
- * A map from already-checked parameters, without the rank check (an SVD, 1.5 s at d = 784): for the
- * intermediate maps of an optimisation, whose final map is checked by {@link linearFeatureMap}. Copies. @internal
+ * A map over the given arrays (not copied) without the rank check (a QR, 0.4 s at d = 784): for the identity, a
+ * Gaussian start, and the intermediate maps of an optimisation, whose final map {@link linearFeatureMap} checks.
+ * The caller must not change the arrays while the map is in use. @internal
  */
-export function featureMapUnchecked(weights: Matrix, bias: ArrayLike<number> | null): LinearFeatureMap {
-  return Object.freeze({
-    weights: Object.freeze({ rows: weights.rows, cols: weights.cols, data: Float64Array.from(weights.data) }),
-    bias: bias ? Float64Array.from(bias) : null,
-    inputDim: weights.cols,
-    featureDim: weights.rows,
-  });
+export function featureMapUnchecked(weights: Matrix, bias: Float64Array | null): LinearFeatureMap {
+  return { weights, bias, inputDim: weights.cols, featureDim: weights.rows };
 }
 
 /**
@@ -102,12 +98,12 @@ export function identityFeatureMap(d: number): LinearFeatureMap {
   }
   const W = matrix(d, d);
   for (let i = 0; i < d; i++) W.data[i * d + i] = 1;
-  return linearFeatureMap(W);
+  return Object.freeze(featureMapUnchecked(Object.freeze(W), null)); // full rank: no QR needed
 }
 
 /**
  * `W` with independent N(0, scale²) entries and no bias (the official U-Hop initialisation is `randn(d, d)`,
- * scale 1). Full rank with probability 1; checked all the same.
+ * scale 1). With D_Φ ≥ d it has full rank with probability 1, so only D_Φ < d (rank at most D_Φ) is refused.
  *
  * Shapes: → D_Φ × d.
  *
@@ -138,9 +134,14 @@ export function gaussianFeatureMap(
       `Cannot make a Gaussian feature map: scale must be positive and finite: scale=${scale}`,
     );
   }
+  if (featureDim < d) {
+    throw new RangeError(
+      `Cannot make a Gaussian feature map: weights must have full column rank (rank d = ${d}, Assumption 2.1 of U-Hop): a ${featureDim} × ${d} W has rank at most ${featureDim}`,
+    );
+  }
   const W = matrix(featureDim, d);
   for (let k = 0; k < W.data.length; k++) W.data[k] = scale * options.prng.normal();
-  return linearFeatureMap(W);
+  return Object.freeze(featureMapUnchecked(Object.freeze(W), null));
 }
 
 /**

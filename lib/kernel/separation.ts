@@ -5,7 +5,9 @@
  */
 import type { Matrix } from "../linalg/matrix.ts";
 import { separation } from "../theory/separation.ts";
+import type { Backend } from "../backend/types.ts";
 import { features, type LinearFeatureMap } from "./feature_map.ts";
+import { separationLoss } from "./separation_loss.ts";
 
 /**
  * `Δ^Φ_μ = K(ξ_μ, ξ_μ) − max_{ν≠μ} K(ξ_μ, ξ_ν)` for every pattern, and `Δ^Φ_min = min_μ Δ^Φ_μ`. With Δ replaced
@@ -30,4 +32,28 @@ export function kernelSeparation(
 ): { each: Float64Array; min: number } {
   const each = separation(features(map, patterns));
   return { each, min: each.reduce((a, b) => Math.min(a, b), Infinity) };
+}
+
+/**
+ * Δ_min of the normalised features, `1 − max_{μ≠ν} u_μᵀu_ν` with `u_μ = Φ(ξ_μ)/‖Φ(ξ_μ)‖`: the separation that
+ * U-Hop's Stage I raises (its max loss at t is `−2t` times it). Computed on a backend in blocks, as the loss.
+ *
+ * Shapes: patterns M × d (M ≥ 2).
+ *
+ * @example
+ * ```ts
+ * import { normalisedSeparation } from "./separation.ts";
+ * import { identityFeatureMap } from "./feature_map.ts";
+ * import { fromRows } from "../linalg/matrix.ts";
+ * import assert from "node:assert/strict";
+ * const X = fromRows([[2, 0], [0, 3], [1, 1]]); // closest pair at 45°
+ * assert.ok(Math.abs((await normalisedSeparation(identityFeatureMap(2), X)) - (1 - Math.SQRT1_2)) < 1e-15);
+ * ```
+ */
+export async function normalisedSeparation(
+  map: LinearFeatureMap,
+  patterns: Matrix,
+  options: { backend?: Backend } = {},
+): Promise<number> {
+  return -(await separationLoss(map, patterns, { loss: "max", t: 0.5, backend: options.backend })).loss;
 }

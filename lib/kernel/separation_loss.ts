@@ -29,8 +29,8 @@ export interface SeparationLossOptions {
 export interface SeparationLossValue {
   /** The loss. */
   loss: number;
-  /** ∂L/∂W, D_Φ × d. */
-  weights: Matrix;
+  /** ∂L/∂W, D_Φ × d, in the backend's precision (Float32 on f32 backends). */
+  weights: DenseMatrix;
   /** ∂L/∂b (length D_Φ), or `null` when the map has no bias. */
   bias: Float64Array | null;
 }
@@ -96,17 +96,26 @@ export async function separationLoss(
   for (let mu = 0; mu < M; mu++) {
     const f = U.data.subarray(mu * D, (mu + 1) * D);
     if (map.bias) { for (let r = 0; r < D; r++) f[r] += map.bias[r]; }
-    let s = 0;
-    for (let r = 0; r < D; r++) s += f[r] * f[r];
-    norms[mu] = Math.sqrt(s);
-    if (!(norms[mu] > 0)) {
+    // ‖f‖ scaled by the largest entry, so that features near the float limits neither under- nor overflow.
+    let top = 0;
+    for (let r = 0; r < D; r++) top = Math.max(top, Math.abs(f[r]));
+    if (!Number.isFinite(top)) {
       throw new RangeError(
-        `Cannot ${action}: every feature must be non-zero to be normalised: ‖Φ(patterns[${mu}])‖=${
-          norms[mu]
-        }`,
+        `Cannot ${action}: the features Φ(patterns[${mu}]) = W·patterns[${mu}] overflow the ${
+          f instanceof Float32Array ? "f32" : "f64"
+        } range (an entry is ${top}); scale the weights or the patterns down`,
       );
     }
-    for (let r = 0; r < D; r++) f[r] /= norms[mu];
+    if (!(top > 0)) {
+      throw new RangeError(
+        `Cannot ${action}: every feature must be non-zero to be normalised: ‖Φ(patterns[${mu}])‖=0`,
+      );
+    }
+    let s = 0;
+    for (let r = 0; r < D; r++) s += (f[r] / top) ** 2;
+    const unit = Math.sqrt(s);
+    norms[mu] = top * unit;
+    for (let r = 0; r < D; r++) f[r] = f[r] / top / unit;
   }
   const a = 2 * t;
   const { loss, grad } = kind === "average" ? await averageLoss(backend, U, a) : await maxLoss(backend, U, a);
@@ -123,7 +132,7 @@ export async function separationLoss(
     bias = new Float64Array(D);
     for (let mu = 0; mu < M; mu++) for (let r = 0; r < D; r++) bias[r] += grad[mu * D + r];
   }
-  return { loss, weights: { rows: D, cols: d, data: Float64Array.from(dW.data) }, bias };
+  return { loss, weights: dW, bias };
 }
 
 /** A zeroed array of `n` floats in the precision of `like`. */

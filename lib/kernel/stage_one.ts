@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { checkMatrix, type Matrix, rowRange, selectRows } from "../linalg/matrix.ts";
+import { checkMatrix, type DenseMatrix, type Matrix, rowRange, selectRows } from "../linalg/matrix.ts";
 import type { Prng } from "../linalg/prng.ts";
 import { cpuBackend } from "../backend/cpu.ts";
 import type { Backend } from "../backend/types.ts";
@@ -19,6 +19,7 @@ import {
   linearFeatureMap,
 } from "./feature_map.ts";
 import { separationLoss, type SeparationLossKind } from "./separation_loss.ts";
+import { normalisedSeparation } from "./separation.ts";
 
 /** Options of {@link separateMemories}. */
 export interface StageOneOptions {
@@ -55,8 +56,11 @@ export interface StageOneOptions {
    * on `Ξ[: M/2]` only, while every memory is retrieved).
    */
   trainOn?: "all" | "first-half";
-  /** Called after each epoch with the loss and minimal separation of all the memories under the new map. */
-  onEpoch?: (info: { epoch: number; loss: number; deltaMin: number }) => void;
+  /**
+   * Called after each epoch with the loss and minimal separation of the training memories under the new map,
+   * and the map itself (not checked for rank; its arrays are its own, so it can be kept).
+   */
+  onEpoch?: (info: { epoch: number; loss: number; deltaMin: number; map: LinearFeatureMap }) => void;
 }
 
 /** What Stage I returns. */
@@ -155,34 +159,45 @@ export async function separateMemories(patterns: Matrix, options: StageOneOption
     })();
   const lossOptions = { loss: kind, t: options.t, backend };
   const W = Float64Array.from(map.weights.data), b = map.bias ? Float64Array.from(map.bias) : null;
-  const current = () => featureMapUnchecked({ rows: map.featureDim, cols: d, data: W }, b);
+  // A fresh copy per map: backends cache converted operands by their array, so W must not change under them.
+  const current = () =>
+    featureMapUnchecked({ rows: map.featureDim, cols: d, data: W.slice() }, b?.slice() ?? null);
   const measure = async (m: LinearFeatureMap) => {
     const full = await separationLoss(m, train, lossOptions);
-    const hard = kind === "max"
-      ? full
-      : await separationLoss(m, train, { ...lossOptions, loss: "max", t: 0.5 });
-    // The max loss at t = ½ is max cos − 1 = −Δ_min of the normalised features.
-    return { full, deltaMin: kind === "max" ? -full.loss / (2 * (options.t ?? 2)) : -hard.loss };
+    // The max loss at t is −2t·Δ_min; for the average loss Δ_min is measured on its own.
+    const deltaMin = kind === "max"
+      ? -full.loss / (2 * (options.t ?? 2))
+      : await normalisedSeparation(m, train, { backend });
+    return { full, deltaMin };
   };
   let state = await measure(map);
   const loss = [state.full.loss], deltaMin = [state.deltaMin];
   const order = Array.from({ length: train.rows }, (_, i) => i);
   for (let epoch = 1; epoch <= epochs; epoch++) {
-    if (batch === train.rows) {
-      step(opt, W, b, state.full);
-    } else {
-      shuffle(order, options.prng);
-      for (let s = 0; s + 1 < train.rows; s += batch) {
-        const rows = order.slice(s, Math.min(train.rows, s + batch));
-        if (rows.length < 2) continue;
-        step(opt, W, b, await separationLoss(current(), selectRows(train, rows), lossOptions));
+    try {
+      if (batch === train.rows) {
+        step(opt, W, b, state.full);
+      } else {
+        shuffle(order, options.prng);
+        for (let s = 0; s + 1 < train.rows; s += batch) {
+          const rows = order.slice(s, Math.min(train.rows, s + batch));
+          if (rows.length < 2) continue;
+          step(opt, W, b, await separationLoss(current(), selectRows(train, rows), lossOptions));
+        }
       }
+      if (!W.every(Number.isFinite)) throw new RangeError("W left the floating-point range");
+      map = current();
+      state = await measure(map);
+    } catch (e) {
+      throw new RangeError(
+        `Cannot ${action}: epoch ${epoch} failed with lr=${lr}${
+          epoch === 1 ? "" : " after earlier epochs succeeded"
+        } (too large a rate makes W overflow): ${(e as Error).message}`,
+      );
     }
-    map = current();
-    state = await measure(map);
     loss.push(state.full.loss);
     deltaMin.push(state.deltaMin);
-    options.onEpoch?.({ epoch, loss: state.full.loss, deltaMin: state.deltaMin });
+    options.onEpoch?.({ epoch, loss: state.full.loss, deltaMin: state.deltaMin, map });
   }
   // The last map is checked: a W that lost its rank is reported, not returned.
   try {
@@ -201,7 +216,7 @@ function step(
   opt: Optimiser,
   W: Float64Array,
   b: Float64Array | null,
-  g: { weights: Matrix; bias: Float64Array | null },
+  g: { weights: DenseMatrix; bias: Float64Array | null },
 ): void {
   if (b) opt.step([W, b], [g.weights.data, g.bias!]);
   else opt.step([W], [g.weights.data]);

@@ -4,12 +4,16 @@
  *
  * @module
  */
+import type { FloatArray } from "../linalg/matrix.ts";
 import type { Schedule } from "./schedule.ts";
 
 /** An optimiser over a fixed list of parameter arrays. */
 export interface Optimiser {
-  /** One step: every `params[i]` moves along `grads[i]` (same shapes as at the first call). */
-  step(params: Float64Array[], grads: Float64Array[]): void;
+  /**
+   * One step: every `params[i]` moves along `grads[i]` (same shapes as at the first call; gradients may come in
+   * Float32 from an f32 backend, the parameters and the optimiser's state stay Float64).
+   */
+  step(params: Float64Array[], grads: FloatArray[]): void;
   /** Steps taken so far. */
   readonly steps: number;
   /** The rate the next step will use. */
@@ -28,7 +32,7 @@ export function rateOf(lr: number | Schedule, action: string): Schedule {
 /** Checks that parameter and gradient lists match the shapes of the first step. @internal */
 export function checkShapes(
   params: Float64Array[],
-  grads: Float64Array[],
+  grads: FloatArray[],
   sizes: number[] | null,
   action: string,
 ): number[] {

@@ -211,6 +211,44 @@ Deno.test("hop code returns the icosahedron's angle; code-bounds and separation-
   await assertFails(["separation-bounds", "--dim", "1", "--points", "5"], /d=1/);
 });
 
+Deno.test("hop uhop trains W and hop separation-loss prints the loss and gradient of the library", async () => {
+  const X = await tmpJson([[1, 0, 0], [0.9, 0.1, 0], [0, 1, 0], [0, 0.2, 1]]);
+  const I = await tmpJson([[1, 0, 0], [0, 1, 0], [0, 0, 1]]);
+  const u = JSON.parse(
+    (await hop("uhop", "--patterns", X, "--epochs", "4", "--lr", "0.5", "--seed", "3")).out,
+  );
+  assert.deepEqual(Object.keys(u), [
+    "backend",
+    "weights",
+    "loss_history",
+    "delta_min_before",
+    "delta_min_after",
+  ]);
+  assert.equal(u.loss_history.length, 5);
+  assert.ok(u.delta_min_after > u.delta_min_before);
+  const W = await tmpJson(u.weights);
+  const l = JSON.parse((await hop("separation-loss", "--patterns", X, "--weights", W)).out);
+  assert.ok(Math.abs(l.loss - u.loss_history[4]) < 1e-12, `${l.loss} vs ${u.loss_history[4]}`);
+  const avg = JSON.parse(
+    (await hop("separation-loss", "--patterns", X, "--weights", I, "--loss", "average")).out,
+  );
+  assert.equal(avg.gradient.length, 3);
+  assert.ok(avg.gradient.every((r: number[]) => r.length === 3 && r.every(Number.isFinite)));
+  await assertFails([
+    "separation-loss",
+    "--patterns",
+    X,
+    "--weights",
+    await tmpJson([[1, 2, 3], [2, 4, 6], [0, 0, 1]]),
+  ], /rank 2/);
+  await assertFails(["uhop", "--patterns", X, "--loss", "mean"], /--loss=mean/);
+  await assertFails(["uhop", "--patterns", X, "--optimiser", "lbfgs"], /--optimiser=lbfgs/);
+  await assertFails(
+    ["separation-loss", "--patterns", X, "--weights", I, "--epochs", "3"],
+    /unknown flag --epochs/,
+  );
+});
+
 Deno.test("every command fed extreme values prints finite JSON or fails with a message naming its input — never null", async () => {
   const X = await tmpJson([[1e150, 0], [0, 1e150]]), Q = await tmpJson([[1e150, 1]]);
   const tiny = await tmpJson([[1e-300, 0], [0, 1e-300]]);
@@ -239,6 +277,12 @@ Deno.test("every command fed extreme values prints finite JSON or fails with a m
     ["bench", "--size", "S0", "--repeat", "1e300"],
     ["capacity", "--model", "classical", "--d", "20", "--trials", "1e300"],
     ["retrieve", "--patterns", X, "--queries", Q, "--beta", "1", "--max-steps", "1e300"],
+    ["uhop", "--patterns", X, "--epochs", "3", "--lr", "1e300"],
+    ["uhop", "--patterns", tiny, "--epochs", "2"],
+    ["uhop", "--patterns", X, "--epochs", "1e300"],
+    ["separation-loss", "--patterns", X, "--weights", X, "--t", "1e300"],
+    ["separation-loss", "--patterns", tiny, "--weights", tiny],
+    ["bench", "--size", "U0", "--repeat", "1e300"],
   ];
   for (const line of lines) {
     const r = await hop(...line);
