@@ -6,7 +6,7 @@
  */
 import type { DenseMatrix } from "../linalg/matrix.ts";
 import type { Blas } from "./blas.ts";
-import { OnlineSoftmax } from "./online_softmax.ts";
+import { OnlineSoftmax, type SoftmaxBlock } from "./online_softmax.ts";
 
 /**
  * Query rows per block, and score entries per block (4 MB in f32: it stays in L3 while it is mapped and
@@ -50,23 +50,7 @@ export function fusedSoftmaxStep(
     const m = Math.min(qb, b - q0);
     const Qb = direct ? direct.subarray(q0 * d, (q0 + m) * d) : Q!;
     if (!direct) Q!.set(queries.data.subarray(q0 * d, (q0 + m) * d));
-    // The output rows accumulate in the kernel's memory, where it rescales and normalises them.
-    let block = sm.reserve(m, Math.ceil(nc / 4) * 4, dv);
-    block.max.fill(-Infinity);
-    block.norm.fill(0);
-    for (let j0 = 0; j0 < n; j0 += nc) {
-      const w = Math.min(nc, n - j0), stride = Math.ceil(w / 4) * 4;
-      block = sm.reserve(m, stride, dv);
-      if (stride !== w) {
-        for (let r = 0; r < m; r++) block.scores.fill(-Infinity, r * stride + w, (r + 1) * stride);
-      }
-      const Kc = K.subarray(j0 * d, (j0 + w) * d), Vc = V.subarray(j0 * dv, (j0 + w) * dv);
-      blas.gemm(true, m, w, d, Qb, d, Kc, d, 0, block.scores, stride);
-      sm.run(m, stride, beta);
-      // The first chunk writes O (beta = 0); later ones rescale it by α = exp(β(m_old − m_new)), then add.
-      if (j0 > 0) sm.scaleRows(m, dv, "alpha");
-      blas.gemm(false, m, dv, w, block.scores, stride, Vc, dv, j0 > 0 ? 1 : 0, block.out, dv);
-    }
+    const block = streamBlock(blas, sm, Qb, m, K, V, n, d, dv, beta, nc);
     for (let r = 0; r < m; r++) {
       if (!(block.norm[r] > 0)) {
         throw new RangeError(
@@ -81,6 +65,52 @@ export function fusedSoftmaxStep(
     states.data.set(block.out.subarray(0, m * dv), q0 * dv);
   }
   return states;
+}
+
+/**
+ * The streaming pass over one block of `m` query rows `Qb`: for each chunk of `nc` keys and values, `S = Qb·Kcᵀ`
+ * (sgemm), the online softmax of `β·S` in place (running maximum and normaliser per row), rescale the output rows
+ * by α, `O += S·Vc` (sgemm). Returns the kernel's block: `out` unnormalised, `max` and `norm` per row. With
+ * `selfRow0`, row r's own column (key `selfRow0 + r`) is left out (set to −∞): leave-one-out attention. @internal
+ */
+export function streamBlock(
+  blas: Blas,
+  sm: OnlineSoftmax,
+  Qb: Float32Array,
+  m: number,
+  K: Float32Array,
+  V: Float32Array,
+  n: number,
+  d: number,
+  dv: number,
+  beta: number,
+  nc: number,
+  selfRow0?: number,
+): SoftmaxBlock {
+  // The output rows accumulate in the kernel's memory, where it rescales and normalises them.
+  let block = sm.reserve(m, Math.ceil(nc / 4) * 4, dv);
+  block.max.fill(-Infinity);
+  block.norm.fill(0);
+  for (let j0 = 0; j0 < n; j0 += nc) {
+    const w = Math.min(nc, n - j0), stride = Math.ceil(w / 4) * 4;
+    block = sm.reserve(m, stride, dv);
+    if (stride !== w) {
+      for (let r = 0; r < m; r++) block.scores.fill(-Infinity, r * stride + w, (r + 1) * stride);
+    }
+    const Kc = K.subarray(j0 * d, (j0 + w) * d), Vc = V.subarray(j0 * dv, (j0 + w) * dv);
+    blas.gemm(true, m, w, d, Qb, d, Kc, d, 0, block.scores, stride);
+    if (selfRow0 !== undefined) {
+      for (let r = 0; r < m; r++) {
+        const j = selfRow0 + r - j0;
+        if (j >= 0 && j < w) block.scores[r * stride + j] = -Infinity;
+      }
+    }
+    sm.run(m, stride, beta);
+    // The first chunk writes O (beta = 0); later ones rescale it by α = exp(β(m_old − m_new)), then add.
+    if (j0 > 0) sm.scaleRows(m, dv, "alpha");
+    blas.gemm(false, m, dv, w, block.scores, stride, Vc, dv, j0 > 0 ? 1 : 0, block.out, dv);
+  }
+  return block;
 }
 
 const workspaces = new Map<string, Float32Array>();

@@ -8,6 +8,7 @@
 import { type DenseMatrix, type FloatArray, type Matrix, matrix } from "../linalg/matrix.ts";
 import type { Blas } from "./blas.ts";
 import { OnlineSoftmax } from "./online_softmax.ts";
+import { streamBlock } from "./fused_softmax.ts";
 
 /** What {@link Backend.leaveOneOutAttention} returns. */
 export interface LeaveOneOut {
@@ -102,10 +103,9 @@ export function leaveOneOutBlas64(
 const F32_ROWS = 256, F32_BLOCK = 1 << 20;
 
 /**
- * Leave-one-out attention on the system BLAS in f32, fused like the softmax step: for each block of rows and
- * each chunk of columns `S = U_R U_cᵀ` (sgemm), the row's own entry set to −∞, the online softmax in
- * WebAssembly SIMD (running maximum and normaliser per row), rescale, `O += S U_c` (sgemm). Memory: one score
- * block of about 4 MB and one output block. @internal
+ * Leave-one-out attention on the system BLAS in f32: the fused softmax step's streaming pass (`streamBlock`:
+ * sgemm, SIMD online softmax, sgemm) with each row's own column left out. Memory: one score block of about 4 MB
+ * and one output block. @internal
  */
 export function leaveOneOutBlas32(
   blas: Blas,
@@ -119,27 +119,9 @@ export function leaveOneOutBlas32(
   const qb = Math.min(F32_ROWS, n), nc = Math.min(Math.max(512, Math.floor(F32_BLOCK / qb)), n);
   for (let q0 = 0; q0 < n; q0 += qb) {
     const m = Math.min(qb, n - q0), Qb = U.subarray(q0 * d, (q0 + m) * d);
-    let block = sm.reserve(m, Math.ceil(nc / 4) * 4, d);
-    block.max.fill(-Infinity);
-    block.norm.fill(0);
-    for (let j0 = 0; j0 < n; j0 += nc) {
-      const w = Math.min(nc, n - j0), stride = Math.ceil(w / 4) * 4;
-      block = sm.reserve(m, stride, d);
-      if (stride !== w) {
-        for (let r = 0; r < m; r++) block.scores.fill(-Infinity, r * stride + w, (r + 1) * stride);
-      }
-      const Uc = U.subarray(j0 * d, (j0 + w) * d);
-      blas.gemm(true, m, w, d, Qb, d, Uc, d, 0, block.scores, stride);
-      // Each row's own column, where this chunk holds it. The first chunk is at least min(512, N) ≥ 2 wide, so
-      // every row has a finite score there and no running maximum stays −∞.
-      for (let r = 0; r < m; r++) {
-        const j = q0 + r - j0;
-        if (j >= 0 && j < w) block.scores[r * stride + j] = -Infinity;
-      }
-      sm.run(m, stride, beta);
-      if (j0 > 0) sm.scaleRows(m, d, "alpha");
-      blas.gemm(false, m, d, w, block.scores, stride, Uc, d, j0 > 0 ? 1 : 0, block.out, d);
-    }
+    // The first chunk is at least min(512, N) ≥ 2 wide, so every row has a finite score there and no running
+    // maximum stays −∞ when its own column is left out.
+    const block = streamBlock(blas, sm, Qb, m, U, U, n, d, d, beta, nc, q0);
     for (let r = 0; r < m; r++) lse[q0 + r] = beta * block.max[r] + Math.log(block.norm[r]);
     sm.scaleRows(m, d, "inverse norm");
     states.data.set(block.out.subarray(0, m * d), q0 * d);

@@ -91,53 +91,84 @@ export function runLandscape(params: LandscapeParams): LandscapeData {
   return { patterns: params.patterns, extent, grid, panels };
 }
 
+/** What one 2-D landscape panel draws. */
+export interface LandscapePanelData {
+  /** Energy on a grid × grid lattice over [−extent, extent]² (row-major, y from top). */
+  energy: number[];
+  /** Grid points per side. */
+  grid: number;
+  /** Half-width of the square. */
+  extent: number;
+  /** Update trajectories, one `start` id per path. */
+  trajectories: { start: number; x: number; y: number; step: number }[];
+  /** Minima, drawn as open circles. */
+  minima: { x: number; y: number }[];
+  /** The stored 2-D patterns, drawn as red dots. */
+  patterns: number[][];
+  /** The label written in the top-left corner (lines separated by "\n"). */
+  label: string;
+  /** Side in px (default 320). */
+  size?: number;
+}
+
+/**
+ * One landscape panel: filled energy contours (sqrt colour scale, lighter = higher), trajectories in white,
+ * minima as open circles, patterns as red dots. Shared by notebook 01's and notebook 04's landscapes.
+ */
+export function landscapePanel(d: LandscapePanelData): ReturnType<typeof panel> {
+  const { extent, grid } = d;
+  return panel({
+    width: d.size ?? 320,
+    height: d.size ?? 320,
+    x: { domain: [-extent, extent], label: "ξ₁" },
+    y: { domain: [-extent, extent], label: "ξ₂" },
+    color: { type: "sqrt", scheme: "viridis" },
+    marks: [
+      Plot.contour(d.energy, {
+        x1: -extent,
+        x2: extent,
+        y1: extent,
+        y2: -extent,
+        width: grid,
+        height: grid,
+        fill: Plot.identity,
+        stroke: "white",
+        strokeOpacity: 0.25,
+        thresholds: 14,
+      }),
+      Plot.line(d.trajectories, {
+        x: "x",
+        y: "y",
+        z: "start",
+        stroke: "white",
+        strokeWidth: 1.5,
+        marker: "dot",
+      }),
+      Plot.dot(d.minima, { x: "x", y: "y", r: 9, stroke: "white", strokeWidth: 2, symbol: "circle" }),
+      Plot.dot(d.patterns, {
+        x: (p: number[]) => p[0],
+        y: (p: number[]) => p[1],
+        r: 5,
+        fill: THEME.colors[2],
+        stroke: "black",
+      }),
+      Plot.text([d.label], { frameAnchor: "top-left", dx: 6, dy: 6, fill: "white", fontWeight: "bold" }),
+    ],
+  });
+}
+
 /** Filled energy contours, trajectories (white lines) and patterns (red dots), one panel per β. */
 export function energyLandscapeFigure(data: LandscapeData): Figure {
   const { extent, grid } = data;
   const panels = data.panels.map((p) =>
-    panel({
-      width: 320,
-      height: 320,
-      x: { domain: [-extent, extent], label: "ξ₁" },
-      y: { domain: [-extent, extent], label: "ξ₂" },
-      color: { type: "sqrt", scheme: "viridis" },
-      marks: [
-        Plot.contour(p.energy, {
-          x1: -extent,
-          x2: extent,
-          y1: extent,
-          y2: -extent,
-          width: grid,
-          height: grid,
-          fill: Plot.identity,
-          stroke: "white",
-          strokeOpacity: 0.25,
-          thresholds: 14,
-        }),
-        Plot.line(p.trajectories, {
-          x: "x",
-          y: "y",
-          z: "start",
-          stroke: "white",
-          strokeWidth: 1.5,
-          marker: "dot",
-        }),
-        Plot.dot(p.minima, { x: "x", y: "y", r: 9, stroke: "white", strokeWidth: 2, symbol: "circle" }),
-        Plot.dot(data.patterns, {
-          x: (d: number[]) => d[0],
-          y: (d: number[]) => d[1],
-          r: 5,
-          fill: THEME.colors[2],
-          stroke: "black",
-        }),
-        Plot.text([`β = ${p.beta}: ${p.minima.length} minim${p.minima.length === 1 ? "um" : "a"}`], {
-          frameAnchor: "top-left",
-          dx: 6,
-          dy: 6,
-          fill: "white",
-          fontWeight: "bold",
-        }),
-      ],
+    landscapePanel({
+      energy: p.energy,
+      grid,
+      extent,
+      trajectories: p.trajectories,
+      minima: p.minima,
+      patterns: data.patterns,
+      label: `β = ${p.beta}: ${p.minima.length} minim${p.minima.length === 1 ? "um" : "a"}`,
     })
   );
   return compose("energy_landscape", panels, {

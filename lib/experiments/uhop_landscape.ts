@@ -6,7 +6,6 @@
  *
  * @module
  */
-import * as Plot from "@observablehq/plot";
 import { cpuBackend } from "../backend/cpu.ts";
 import { distinctStates } from "../hopfield/fixed_points.ts";
 import { fromRows, type Matrix } from "../linalg/matrix.ts";
@@ -17,7 +16,8 @@ import { kernelRetrieveOn } from "../kernel/retrieve.ts";
 import { kernelSeparation, normalisedSeparation } from "../kernel/separation.ts";
 import { separateMemories } from "../kernel/stage_one.ts";
 import { kernelUpdate } from "../kernel/update.ts";
-import { compose, type Figure, panel, THEME } from "../plot/mod.ts";
+import { compose, type Figure, THEME } from "../plot/mod.ts";
+import { landscapePanel } from "./landscape.ts";
 import { round } from "./round.ts";
 import type { UhopStageOneSettings } from "./uhop_retrieval.ts";
 
@@ -76,12 +76,12 @@ export async function runUhopLandscape(params: UhopLandscapeParams): Promise<Uho
   const learned = await separateMemories(X, { ...params.stageOne, prng: createPrng(params.seed) });
   const panels: UhopLandscapePanel[] = [];
   for (const [stage, map] of [["before", identityFeatureMap(2)], ["after", learned.map]] as const) {
-    panels.push(await landscapePanel(stage, map, X, params));
+    panels.push(await computePanel(stage, map, X, params));
   }
   return { patterns: params.patterns, params, panels, weights: Array.from(learned.map.weights.data) };
 }
 
-async function landscapePanel(
+async function computePanel(
   stage: "before" | "after",
   map: LinearFeatureMap,
   X: Matrix,
@@ -130,52 +130,20 @@ async function landscapePanel(
 export function uhopLandscapeFigure(data: UhopLandscapeData): Figure {
   const { extent, grid, beta } = data.params;
   const panels = data.panels.map((p) =>
-    panel({
-      width: 340,
-      height: 340,
-      x: { domain: [-extent, extent], label: "ξ₁" },
-      y: { domain: [-extent, extent], label: "ξ₂" },
-      color: { type: "sqrt", scheme: "viridis" },
-      marks: [
-        Plot.contour(p.energy, {
-          x1: -extent,
-          x2: extent,
-          y1: extent,
-          y2: -extent,
-          width: grid,
-          height: grid,
-          fill: Plot.identity,
-          stroke: "white",
-          strokeOpacity: 0.25,
-          thresholds: 14,
-        }),
-        Plot.line(p.trajectories, {
-          x: "x",
-          y: "y",
-          z: "start",
-          stroke: "white",
-          strokeWidth: 1.5,
-          marker: "dot",
-        }),
-        Plot.dot(p.minima, { x: "x", y: "y", r: 9, stroke: "white", strokeWidth: 2, symbol: "circle" }),
-        Plot.dot(data.patterns, {
-          x: (d: number[]) => d[0],
-          y: (d: number[]) => d[1],
-          r: 5,
-          fill: THEME.colors[2],
-          stroke: "black",
-        }),
-        Plot.text(
-          [
-            `${
-              p.stage === "before" ? "before Stage I (Φ = id)" : "after Stage I (learned W)"
-            }: ${p.minima.length} ` +
-            `minim${p.minima.length === 1 ? "um" : "a"}\nΔ_min of directions ${p.deltaMin.toFixed(3)}, ` +
-            `Δ^Φ_min ${p.kernelDeltaMin.toFixed(3)}`,
-          ],
-          { frameAnchor: "top-left", dx: 6, dy: 6, fill: "white", fontWeight: "bold" },
-        ),
-      ],
+    landscapePanel({
+      energy: p.energy,
+      grid,
+      extent,
+      trajectories: p.trajectories,
+      minima: p.minima,
+      patterns: data.patterns,
+      size: 340,
+      label:
+        `${
+          p.stage === "before" ? "before Stage I (Φ = id)" : "after Stage I (learned W)"
+        }: ${p.minima.length} ` +
+        `minim${p.minima.length === 1 ? "um" : "a"}\nΔ_min of directions ${p.deltaMin.toFixed(3)}, ` +
+        `Δ^Φ_min ${p.kernelDeltaMin.toFixed(3)}`,
     })
   );
   const w = data.weights.map((v) => v.toFixed(2));

@@ -6,7 +6,6 @@
  *
  * @module
  */
-import * as Plot from "@observablehq/plot";
 import { backendLabel } from "../backend/select.ts";
 import type { Backend } from "../backend/types.ts";
 import { type Matrix, matrix } from "../linalg/matrix.ts";
@@ -26,7 +25,7 @@ import {
 import {
   meanStd,
   methodLegend,
-  methodStyle,
+  methodMarks,
   trialSeed,
   type UhopErrorRow,
   type UhopStageOneSettings,
@@ -137,24 +136,7 @@ export function uhopNoiseFigure(data: UhopNoiseData): Figure {
     width: 560,
     x: { label: "perturbation norm σ" },
     y: { label: "mean clamped squared error", grid: true, zero: true },
-    marks: [
-      ...shown.map((method) =>
-        Plot.line(rows.filter((r) => r.method === method), {
-          x: "sigma",
-          y: "mean",
-          stroke: methodStyle(method).color,
-          strokeDasharray: methodStyle(method).dashed ? "5,3" : undefined,
-          marker: "dot",
-        })
-      ),
-      Plot.ruleX(rows.filter((r) => r.std > 0), {
-        x: "sigma",
-        y1: (r: { mean: number; std: number }) => Math.max(0, r.mean - r.std),
-        y2: (r: { mean: number; std: number }) => r.mean + r.std,
-        stroke: (r: { method: UhopMethod }) => methodStyle(r.method).color,
-        strokeOpacity: 0.5,
-      }),
-    ],
+    marks: methodMarks(rows, shown, "sigma"),
   });
   const poly = data.rows.filter((r) => r.method === "poly-10").map((r) => r.mean);
   const s = p.stageOne;

@@ -202,6 +202,35 @@ export function uhopVerdict(data: UhopRetrievalData, dataset: UhopDataset): stri
     pairs.map((p) => `${p.k} ${fmt(p.mhn)} → ${fmt(p.uhop)}`).join(", ") + ".";
 }
 
+/**
+ * One line per method (its colour; MHN dashed) through the mean error against `x`, with ±1 sd bars over the
+ * seeds (clipped at 0). Shared by the method figures.
+ */
+export function methodMarks<R extends { method: UhopMethod; mean: number; std: number }>(
+  rows: R[],
+  methods: readonly UhopMethod[],
+  x: keyof R & string,
+): Plot.Markish[] {
+  return [
+    ...methods.map((method) =>
+      Plot.line(rows.filter((r) => r.method === method), {
+        x,
+        y: "mean",
+        stroke: methodStyle(method).color,
+        strokeDasharray: methodStyle(method).dashed ? "5,3" : undefined,
+        marker: "dot",
+      })
+    ),
+    Plot.ruleX(rows.filter((r) => r.std > 0), {
+      x,
+      y1: (r: R) => Math.max(0, r.mean - r.std),
+      y2: (r: R) => r.mean + r.std,
+      stroke: (r: R) => methodStyle(r.method).color,
+      strokeOpacity: 0.5,
+    }),
+  ];
+}
+
 /** The legend of the method figures: one colour per map or similarity; MHN dashed, U-Hop solid. */
 export function methodLegend(methods: readonly UhopMethod[]): { label: string; color: string }[] {
   const seen = new Map<string, string>();
@@ -230,22 +259,7 @@ export function uhopRetrievalFigure(data: UhopRetrievalData): Figure {
       x: { type: "log", label: "memories M", ticks: p.ms },
       y: { label: "mean clamped squared error", grid: true, zero: true },
       marks: [
-        ...methods.map((method) =>
-          Plot.line(rows.filter((r) => r.method === method), {
-            x: "m",
-            y: "mean",
-            stroke: methodStyle(method).color,
-            strokeDasharray: methodStyle(method).dashed ? "5,3" : undefined,
-            marker: "dot",
-          })
-        ),
-        Plot.ruleX(rows.filter((r) => r.std > 0), {
-          x: "m",
-          y1: (r: UhopErrorRow) => Math.max(0, r.mean - r.std),
-          y2: (r: UhopErrorRow) => r.mean + r.std,
-          stroke: (r: UhopErrorRow) => methodStyle(r.method).color,
-          strokeOpacity: 0.5,
-        }),
+        ...methodMarks(rows, methods, "m"),
         Plot.text([dataset === "mnist" ? "MNIST (d = 784)" : "synthetic N(0, I), d = 100"], {
           frameAnchor: "top-left",
           dx: 4,
