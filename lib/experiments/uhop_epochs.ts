@@ -21,13 +21,8 @@ import {
   uhopStep,
 } from "./uhop_protocol.ts";
 import type { UhopMethod } from "./uhop_protocol.ts";
-import {
-  meanStd,
-  methodLegend,
-  methodStyle,
-  trialSeed,
-  type UhopStageOneSettings,
-} from "./uhop_retrieval.ts";
+import { meanStd, trialSeed, type UhopStageOneSettings } from "./uhop_retrieval.ts";
+import { methodLegend, methodStyle } from "./uhop_style.ts";
 
 /** Parameters of the epochs sweep. */
 export interface UhopEpochsParams {

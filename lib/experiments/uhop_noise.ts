@@ -22,14 +22,8 @@ import {
   uhopStep,
   usesKernel,
 } from "./uhop_protocol.ts";
-import {
-  meanStd,
-  methodLegend,
-  methodMarks,
-  trialSeed,
-  type UhopErrorRow,
-  type UhopStageOneSettings,
-} from "./uhop_retrieval.ts";
+import { meanStd, trialSeed, type UhopErrorRow, type UhopStageOneSettings } from "./uhop_retrieval.ts";
+import { methodLegend, methodMarks } from "./uhop_style.ts";
 
 /** Parameters of the noise-robustness experiment. */
 export interface UhopNoiseParams {

@@ -13,8 +13,9 @@ import { createPrng } from "../linalg/prng.ts";
 import type { StageOneOptions } from "../kernel/stage_one.ts";
 import { identityFeatureMap } from "../kernel/feature_map.ts";
 import { normalisedSeparation } from "../kernel/separation.ts";
-import { compose, type Figure, panel, THEME } from "../plot/mod.ts";
+import { compose, type Figure, panel } from "../plot/mod.ts";
 import { progress } from "./scale.ts";
+import { methodLegend, methodMarks } from "./uhop_style.ts";
 import {
   clampedSquaredErrors,
   protocolStageOne,
@@ -149,20 +150,6 @@ export async function runUhopRetrieval(params: UhopRetrievalParams): Promise<Uho
   return { rows, separation, params: { ...params, methods, backend: backendLabel(params.backend) } };
 }
 
-/** Colour and dash of each method: one colour per map, MHN dashed, U-Hop solid. */
-export function methodStyle(method: UhopMethod): { color: string; dashed: boolean } {
-  const colour: Record<string, string> = {
-    softmax: THEME.colors[0],
-    sparsemax: THEME.colors[1],
-    "1.5-entmax": THEME.colors[2],
-    "poly-10": THEME.colors[3],
-    Manhattan: THEME.colors[4],
-    L2: THEME.colors[6],
-  };
-  const key = method.replace(/^(MHN|U-Hop) /, "");
-  return { color: colour[key], dashed: method.startsWith("MHN") };
-}
-
 /**
  * Whether U-Hop lowers the error at the largest M of `dataset`, map by map, as a sentence with the numbers
  * (mean over seeds) — for the notebook to state whichever way it comes out.
@@ -200,48 +187,6 @@ export function uhopVerdict(data: UhopRetrievalData, dataset: UhopDataset): stri
   }, U-Hop ${verdict} the error ` +
     `(MHN → U-Hop, mean over ${data.params.seeds.length} seed(s)): ` +
     pairs.map((p) => `${p.k} ${fmt(p.mhn)} → ${fmt(p.uhop)}`).join(", ") + ".";
-}
-
-/**
- * One line per method (its colour; MHN dashed) through the mean error against `x`, with ±1 sd bars over the
- * seeds (clipped at 0). Shared by the method figures.
- */
-export function methodMarks<R extends { method: UhopMethod; mean: number; std: number }>(
-  rows: R[],
-  methods: readonly UhopMethod[],
-  x: keyof R & string,
-): Plot.Markish[] {
-  return [
-    ...methods.map((method) =>
-      Plot.line(rows.filter((r) => r.method === method), {
-        x,
-        y: "mean",
-        stroke: methodStyle(method).color,
-        strokeDasharray: methodStyle(method).dashed ? "5,3" : undefined,
-        marker: "dot",
-      })
-    ),
-    Plot.ruleX(rows.filter((r) => r.std > 0), {
-      x,
-      y1: (r: R) => Math.max(0, r.mean - r.std),
-      y2: (r: R) => r.mean + r.std,
-      stroke: (r: R) => methodStyle(r.method).color,
-      strokeOpacity: 0.5,
-    }),
-  ];
-}
-
-/** The legend of the method figures: one colour per map or similarity; MHN dashed, U-Hop solid. */
-export function methodLegend(methods: readonly UhopMethod[]): { label: string; color: string }[] {
-  const seen = new Map<string, string>();
-  for (const k of methods) {
-    const family = k.replace(/^(MHN|U-Hop) /, "");
-    const label = k.startsWith("MHN") || k.startsWith("U-Hop")
-      ? `${family} (MHN dashed, U-Hop solid)`
-      : family;
-    if (!seen.has(label)) seen.set(label, methodStyle(k).color);
-  }
-  return [...seen].map(([label, color]) => ({ label, color }));
 }
 
 /**
