@@ -154,6 +154,21 @@ export class GpuRetrieval {
     return dp;
   }
 
+  /**
+   * Runs `fn` with `patterns` uploaded for its duration only: for operands that change on every call (a matmul's
+   * operands, a loss's features), which the upload cache would otherwise keep on the device for good.
+   */
+  async transient<T>(patterns: DenseMatrix, fn: () => Promise<T>): Promise<T> {
+    if (this.#uploaded.has(patterns.data)) return await fn();
+    const dp = this.#patterns(patterns);
+    try {
+      return await fn();
+    } finally {
+      this.#uploaded.delete(patterns.data);
+      this.gpu.release(...dp.chunks.map((c) => c.buffer));
+    }
+  }
+
   /** Query rows per block, so that a block's B × N score matrix fits one binding. */
   #queryBlock(n: number, b: number): number {
     const rows = Math.floor(this.gpu.limits.maxBindingBytes / (4 * n));

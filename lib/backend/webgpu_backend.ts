@@ -83,13 +83,16 @@ export async function webgpuBackend(options: WebgpuOptions = {}): Promise<Backen
         checkF32(name, B, null);
         // The device computes Q·Pᵀ (the scores kernel): lay out op(A) as Q and op(B)ᵀ as P on the host.
         const Q = options.transposeA ? transposeTiled(A) : A, P = options.transposeB ? B : transposeTiled(B);
-        const c = await gpuRun.scores(P, Q);
+        const c = await gpuRun.transient(P, () => gpuRun.scores(P, Q));
         return { rows: c.rows, cols: c.cols, data: new Float32Array(c.data) };
       },
       leaveOneOutAttention: async (U, beta) => {
         checkLeaveOneOut(U, beta, name);
         guard(U, U, mapSpec({ beta }));
-        return await leaveOneOutOnHost(U, beta, (r0, r1) => gpuRun.scores(U, rowRange(U, r0, r1)));
+        return await gpuRun.transient(
+          U,
+          () => leaveOneOutOnHost(U, beta, (r0, r1) => gpuRun.scores(U, rowRange(U, r0, r1))),
+        );
       },
       solve,
     } satisfies Backend,

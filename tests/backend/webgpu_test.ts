@@ -156,3 +156,35 @@ Deno.test("f32 backends match the reference or refuse naming the f32 range: huge
   await assert.rejects(() => gpu!.step(cases[0].X, cases[0].Q, cases[0].spec), /scores can reach/);
   await assert.rejects(() => blas.step(cases[1].X, cases[1].Q, cases[1].spec), /beta=1e\+300/);
 });
+
+Deno.test("webgpu: transient operands go back to the pool (a loop of matmuls on fresh arrays creates no new buffers)", async () => {
+  const ctx = await GpuContext.create({ allowFallback: true });
+  assert.ok(ctx);
+  const run = new GpuRetrieval(ctx), device = ctx.device as { createBuffer: GPUDevice["createBuffer"] };
+  const create = device.createBuffer.bind(ctx.device);
+  let created = 0;
+  device.createBuffer = (d: GPUBufferDescriptor) => {
+    created++;
+    return create(d);
+  };
+  const Q = sphere(3, 8, { prng: createPrng(9) }), fixed = sphere(40, 8, { prng: createPrng(10) });
+  const perCall = async (call: (i: number) => Promise<unknown>) => {
+    await call(0);
+    await call(1); // warm: the pool holds what one call needs
+    const before = created;
+    for (let i = 2; i < 6; i++) await call(i);
+    return (created - before) / 4;
+  };
+  // A cached operand creates only the per-submit buffers (uniforms, staging); a fresh operand each call, passed as
+  // transient, must create no more than that.
+  const cached = await perCall(() => run.scores(fixed, Q));
+  const fresh = await perCall((i) => {
+    const P = sphere(40, 8, { prng: createPrng(20 + i) });
+    return run.transient(P, () => run.scores(P, Q));
+  });
+  assert.equal(
+    fresh,
+    cached,
+    `buffers created per call: ${fresh} with fresh transient operands, ${cached} cached`,
+  );
+});
