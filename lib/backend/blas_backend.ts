@@ -111,14 +111,17 @@ export function blasBackend(precision: "f32" | "f64" = "f32"): Backend | null {
           else blas.gemm(tb, m, n, k, a, k, b, tb ? k : n, 0, c, n);
           return { rows: m, cols: n, data: c };
         }),
-      leaveOneOutAttention: (U, beta) =>
+      leaveOneOutAttention: (U, beta, values) =>
         settle(() => {
-          checkLeaveOneOut(U, beta, `blas ${precision}`);
-          if (precision === "f32") checkF32("blas", U, U, mapSpec({ beta }));
-          const data = asArr(U);
-          return data instanceof Float32Array
-            ? leaveOneOutBlas32(blas, data, U.rows, U.cols, beta)
-            : leaveOneOutBlas64(blas, data, U.rows, U.cols, beta);
+          checkLeaveOneOut(U, beta, `blas ${precision}`, values);
+          if (precision === "f32") {
+            checkF32("blas", U, U, mapSpec({ beta }));
+            if (values) checkF32("blas", values, null);
+          }
+          const u = asArr(U), v = values ? asArr(values) : u, dv = values?.cols ?? U.cols;
+          return u instanceof Float32Array && v instanceof Float32Array
+            ? leaveOneOutBlas32(blas, u, U.rows, U.cols, beta, v, dv)
+            : leaveOneOutBlas64(blas, u as Float64Array, U.rows, U.cols, beta, v as Float64Array, dv);
         }),
       // LAPACK when the library has it; the TypeScript LU otherwise, and for shapes it should name in its error.
       solve: (A, b) =>

@@ -55,12 +55,13 @@ export const cpuBackend: Backend = Object.freeze(
     scores: (X, Q) => Promise.resolve(scoresOnHost(X, Q)),
     // deno-lint-ignore require-await
     matmul: async (A, B, options = {}) => matmulOnHost(A, B, options),
-    leaveOneOutAttention: async (U, beta) => {
-      checkLeaveOneOut(U, beta, "cpu");
+    leaveOneOutAttention: async (U, beta, values) => {
+      checkLeaveOneOut(U, beta, "cpu", values);
       return await leaveOneOutOnHost(
         U,
         beta,
         (r0, r1) => Promise.resolve(scoresOnHost(U, rowRange(U, r0, r1))),
+        values,
       );
     },
     solve,

@@ -14,17 +14,25 @@ import { streamBlock } from "./fused_softmax.ts";
 export interface LeaveOneOut {
   /** `lse_μ = log Σ_{ν≠μ} exp(β u_μᵀu_ν)`, length N. */
   lse: Float64Array;
-  /** `out_μ = Σ_{ν≠μ} p_μν u_ν`, p the softmax over ν ≠ μ (N × d, in the backend's precision). */
+  /**
+   * `out_μ = Σ_{ν≠μ} p_μν v_ν`, p the softmax over ν ≠ μ and v the values (U itself unless given): N × d_v, in the
+   * backend's precision.
+   */
   states: DenseMatrix;
 }
 
 /** Score entries per block of rows (2²² entries: 32 MB in Float64). */
 const BLOCK_ENTRIES = 1 << 22;
 
-/** Checks U (N ≥ 2 rows) and β once for every implementation. @internal */
-export function checkLeaveOneOut(U: DenseMatrix, beta: number, backend: string): void {
+/** Checks U (N ≥ 2 rows), β and the values' rows once for every implementation. @internal */
+export function checkLeaveOneOut(U: DenseMatrix, beta: number, backend: string, values?: DenseMatrix): void {
   const action = `Cannot compute leave-one-out attention on ${backend}`;
   if (U.rows < 2) throw new RangeError(`${action}: need at least 2 rows: rows=${U.rows}`);
+  if (values && values.rows !== U.rows) {
+    throw new RangeError(
+      `${action}: values must have one row per row of U: values=${values.rows}, U=${U.rows}`,
+    );
+  }
   if (!(beta > 0) || !Number.isFinite(beta)) {
     throw new RangeError(`${action}: beta must be a positive finite number: beta=${beta}`);
   }
@@ -41,8 +49,9 @@ export async function leaveOneOutOnHost(
   U: DenseMatrix,
   beta: number,
   scoreRows: (r0: number, r1: number) => Promise<Matrix>,
+  values: DenseMatrix = U,
 ): Promise<LeaveOneOut> {
-  const n = U.rows, d = U.cols, lse = new Float64Array(n), states = matrix(n, d);
+  const n = U.rows, d = values.cols, lse = new Float64Array(n), states = matrix(n, d), V = values.data;
   const block = Math.max(1, Math.floor(BLOCK_ENTRIES / n));
   for (let r0 = 0; r0 < n; r0 += block) {
     const r1 = Math.min(n, r0 + block), S = await scoreRows(r0, r1);
@@ -57,7 +66,7 @@ export async function leaveOneOutOnHost(
         const e = Math.exp(beta * (s[j] - m));
         if (e === 0) continue;
         l += e;
-        for (let k = 0; k < d; k++) out[k] += e * U.data[j * d + k];
+        for (let k = 0; k < d; k++) out[k] += e * V[j * d + k];
       }
       for (let k = 0; k < d; k++) out[k] /= l;
       lse[i] = beta * m + Math.log(l);
@@ -76,10 +85,12 @@ export function leaveOneOutBlas64(
   n: number,
   d: number,
   beta: number,
+  V: Float64Array = U,
+  dv: number = d,
 ): LeaveOneOut {
-  const lse = new Float64Array(n), states = matrix(n, d);
+  const lse = new Float64Array(n), states = matrix(n, dv);
   const block = Math.max(1, Math.min(n, Math.floor(BLOCK_ENTRIES / n)));
-  const S = new Float64Array(block * n), out = new Float64Array(block * d);
+  const S = new Float64Array(block * n), out = new Float64Array(block * dv);
   for (let r0 = 0; r0 < n; r0 += block) {
     const m = Math.min(block, n - r0);
     blas.gemmNT(U.subarray(r0 * d, (r0 + m) * d), U, S, m, n, d);
@@ -93,8 +104,8 @@ export function leaveOneOutBlas64(
       for (let j = 0; j < n; j++) s[j] /= l;
       lse[i] = beta * top + Math.log(l);
     }
-    blas.gemmNN(S, U, out, m, d, n);
-    states.data.set(out.subarray(0, m * d), r0 * d);
+    blas.gemmNN(S, V, out, m, dv, n);
+    states.data.set(out.subarray(0, m * dv), r0 * dv);
   }
   return { lse, states };
 }
@@ -113,18 +124,21 @@ export function leaveOneOutBlas32(
   n: number,
   d: number,
   beta: number,
+  V: Float32Array = U,
+  dv: number = d,
 ): LeaveOneOut {
-  const lse = new Float64Array(n), states = { rows: n, cols: d, data: new Float32Array(n * d) as FloatArray };
+  const lse = new Float64Array(n),
+    states = { rows: n, cols: dv, data: new Float32Array(n * dv) as FloatArray };
   const sm = OnlineSoftmax.shared();
   const qb = Math.min(F32_ROWS, n), nc = Math.min(Math.max(512, Math.floor(F32_BLOCK / qb)), n);
   for (let q0 = 0; q0 < n; q0 += qb) {
     const m = Math.min(qb, n - q0), Qb = U.subarray(q0 * d, (q0 + m) * d);
     // The first chunk is at least min(512, N) ≥ 2 wide, so every row has a finite score there and no running
     // maximum stays −∞ when its own column is left out.
-    const block = streamBlock(blas, sm, Qb, m, U, U, n, d, d, beta, nc, q0);
+    const block = streamBlock(blas, sm, Qb, m, U, V, n, d, dv, beta, nc, q0);
     for (let r = 0; r < m; r++) lse[q0 + r] = beta * block.max[r] + Math.log(block.norm[r]);
-    sm.scaleRows(m, d, "inverse norm");
-    states.data.set(block.out.subarray(0, m * d), q0 * d);
+    sm.scaleRows(m, dv, "inverse norm");
+    states.data.set(block.out.subarray(0, m * dv), q0 * dv);
   }
   return { lse, states };
 }

@@ -79,11 +79,11 @@ export interface Backend {
   scores(patterns: DenseMatrix, queries: DenseMatrix): Promise<Matrix>;
   /**
    * Leave-one-out self-attention of the rows of U (N × d, N ≥ 2): `lse_μ = log Σ_{ν≠μ} exp(β u_μᵀu_ν)` and
-   * `out_μ = Σ_{ν≠μ} p_μν u_ν` with p the softmax over ν ≠ μ, in blocks of rows (no N × N matrix): on `blas` both
-   * products by gemm (f32: fused with the SIMD online softmax), on `cpu` and `webgpu` the scores by the backend
-   * and the rest on the host. The separation losses of U-Hop are built from it.
+   * `out_μ = Σ_{ν≠μ} p_μν v_ν` with p the softmax over ν ≠ μ and v the rows of `values` (default U), in blocks of
+   * rows (no N × N matrix): on `blas` both products by gemm (f32: fused with the SIMD online softmax), on `cpu`
+   * and `webgpu` the scores by the backend and the rest on the host. The separation losses are built from it.
    */
-  leaveOneOutAttention(U: DenseMatrix, beta: number): Promise<LeaveOneOut>;
+  leaveOneOutAttention(U: DenseMatrix, beta: number, values?: DenseMatrix): Promise<LeaveOneOut>;
   /**
    * The product `C = op(A)·op(B)` (op: the transpose where `options` asks), in the backend's precision (Float32 on
    * f32 backends): on `blas` one gemm, on `webgpu` the tiled matmul kernel, on `cpu` Float64 loops.

@@ -86,12 +86,12 @@ export async function webgpuBackend(options: WebgpuOptions = {}): Promise<Backen
         const c = await gpuRun.transient(P, () => gpuRun.scores(P, Q));
         return { rows: c.rows, cols: c.cols, data: new Float32Array(c.data) };
       },
-      leaveOneOutAttention: async (U, beta) => {
-        checkLeaveOneOut(U, beta, name);
+      leaveOneOutAttention: async (U, beta, values) => {
+        checkLeaveOneOut(U, beta, name, values);
         guard(U, U, mapSpec({ beta }));
         return await gpuRun.transient(
           U,
-          () => leaveOneOutOnHost(U, beta, (r0, r1) => gpuRun.scores(U, rowRange(U, r0, r1))),
+          () => leaveOneOutOnHost(U, beta, (r0, r1) => gpuRun.scores(U, rowRange(U, r0, r1)), values),
         );
       },
       solve,

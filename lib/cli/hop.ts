@@ -184,7 +184,7 @@ export const COMMANDS: Record<string, Command> = {
   uhop: {
     summary:
       "U-Hop Stage I (Wu et al. 2024) on the memories in FILE: {backend, weights, loss_history, delta_min_before, delta_min_after}",
-    flags: ["patterns", "epochs", "lr", "loss", "t", "seed", "optimiser", "backend"],
+    flags: ["patterns", "epochs", "lr", "loss", "t", "tau", "seed", "optimiser", "backend"],
     async run(f) {
       const log = progress("uhop");
       const patterns = readRows(f.string("patterns"), "patterns");
@@ -194,7 +194,8 @@ export const COMMANDS: Record<string, Command> = {
         backend,
         epochs,
         loss: lossKind(f),
-        t: f.number("t", 2),
+        t: f.has("t") ? f.number("t") : undefined,
+        tau: f.has("tau") ? f.number("tau") : undefined,
         lr: f.has("lr") ? f.number("lr") : undefined,
         optimiser: optimiserKind(f),
         onEpoch: ({ epoch, loss, deltaMin }) =>
@@ -212,13 +213,14 @@ export const COMMANDS: Record<string, Command> = {
   "separation-loss": {
     summary:
       "U-Hop's separation loss of the memories' normalised features Φ(ξ)/‖Φ(ξ)‖, Φ(x) = Wx, and its gradient in W: {loss, gradient}",
-    flags: ["patterns", "weights", "loss", "t", "backend"],
+    flags: ["patterns", "weights", "loss", "t", "tau", "backend"],
     async run(f) {
       const patterns = readRows(f.string("patterns"), "patterns");
       const map = linearFeatureMap(readRows(f.string("weights"), "weights"));
       const r = await separationLoss(map, patterns, {
         loss: lossKind(f),
-        t: f.number("t", 2),
+        t: f.has("t") ? f.number("t") : undefined,
+        tau: f.has("tau") ? f.number("tau") : undefined,
         backend: await backendFlag(f, "cpu", "f64"),
       });
       const g = r.weights;

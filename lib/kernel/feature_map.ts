@@ -23,7 +23,9 @@ export interface LinearFeatureMap {
 
 /**
  * Checks `W` (finite, rank d: Assumption 2.1 of U-Hop, needed for the kernelized update to decrease the
- * kernelized energy, since the CCCP step solves `WᵀW ξ' = WᵀW Ξᵀp`) and `b`, and freezes them (copies).
+ * kernelized energy, since the CCCP step solves `WᵀW ξ' = WᵀW Ξᵀp`) and `b`, and freezes them (copies). With
+ * `requireFullRank: false` the rank is not checked: U-Hop+'s experiments map d = 784 pixels to D_Φ = 200
+ * features, where the update is still defined but Theorem 2.1's energy guarantee does not apply.
  *
  * Shapes: weights D_Φ × d with D_Φ ≥ d, bias length D_Φ.
  *
@@ -39,7 +41,7 @@ export interface LinearFeatureMap {
  */
 export function linearFeatureMap(
   weights: Matrix,
-  options: { bias?: ArrayLike<number> } = {},
+  options: { bias?: ArrayLike<number>; requireFullRank?: boolean } = {},
 ): LinearFeatureMap {
   const action = "make a feature map";
   checkMatrix(weights, "weights", action);
@@ -59,7 +61,7 @@ export function linearFeatureMap(
       if (!Number.isFinite(v)) throw new RangeError(`Cannot ${action}: bias must be finite: bias[${k}]=${v}`);
     });
   }
-  const rank = matrixRank(weights);
+  const rank = options.requireFullRank === false ? d : matrixRank(weights);
   if (rank < d) {
     throw new RangeError(
       `Cannot ${action}: weights must have full column rank (rank d = ${d}, Assumption 2.1 of U-Hop), so that Φ is injective and the kernelized update decreases the energy: weights (${D} × ${d}) have rank ${rank}`,
@@ -103,7 +105,8 @@ export function identityFeatureMap(d: number): LinearFeatureMap {
 
 /**
  * `W` with independent N(0, scale²) entries and no bias (the official U-Hop initialisation is `randn(d, d)`,
- * scale 1). With D_Φ ≥ d it has full rank with probability 1, so only D_Φ < d (rank at most D_Φ) is refused.
+ * scale 1; U-Hop+'s `nn.Linear` starts from Kaiming's scale √(2/d)). With D_Φ ≥ d it has full rank with
+ * probability 1, so only D_Φ < d (rank at most D_Φ) is refused, unless `requireFullRank: false`.
  *
  * Shapes: → D_Φ × d.
  *
@@ -119,7 +122,7 @@ export function identityFeatureMap(d: number): LinearFeatureMap {
 export function gaussianFeatureMap(
   d: number,
   featureDim: number,
-  options: { prng: Prng; scale?: number },
+  options: { prng: Prng; scale?: number; requireFullRank?: boolean },
 ): LinearFeatureMap {
   const scale = options.scale ?? 1;
   for (const [name, v] of [["d", d], ["featureDim", featureDim]] as const) {
@@ -134,7 +137,7 @@ export function gaussianFeatureMap(
       `Cannot make a Gaussian feature map: scale must be positive and finite: scale=${scale}`,
     );
   }
-  if (featureDim < d) {
+  if (featureDim < d && options.requireFullRank !== false) {
     throw new RangeError(
       `Cannot make a Gaussian feature map: weights must have full column rank (rank d = ${d}, Assumption 2.1 of U-Hop): a ${featureDim} × ${d} W has rank at most ${featureDim}`,
     );

@@ -10,17 +10,22 @@ import { cpuBackend } from "../backend/cpu.ts";
 import type { Backend } from "../backend/types.ts";
 import type { LinearFeatureMap } from "./feature_map.ts";
 
-/** The two losses: the log-mean-exp over pairs (`average`) and its hard limit (`max`). */
-export const SEPARATION_LOSSES = ["average", "max"] as const;
+/**
+ * The losses: U-Hop's log-mean-exp over pairs (`average`) and its hard limit (`max`); U-Hop+'s temperature-τ
+ * log-mean-exp of the cosines (`log-sum-exp`) and its cross-entropy form (`cross-entropy`).
+ */
+export const SEPARATION_LOSSES = ["average", "max", "log-sum-exp", "cross-entropy"] as const;
 /** A separation loss name. */
 export type SeparationLossKind = typeof SEPARATION_LOSSES[number];
 
 /** Options of {@link separationLoss}. */
 export interface SeparationLossOptions {
-  /** `average` (default) or `max`. */
+  /** `average` (default), `max`, `log-sum-exp` or `cross-entropy`. */
   loss?: SeparationLossKind;
-  /** The temperature-like scale t > 0 of `exp(−t‖u_μ − u_ν‖²)` (default 2, the official code's). */
+  /** For `average` and `max`: the scale t > 0 of `exp(−t‖u_μ − u_ν‖²)` (default 2, the official code's). */
   t?: number;
+  /** For `log-sum-exp` and `cross-entropy`: the temperature τ > 0 (default 0.1, the official U-Hop+ code's). */
+  tau?: number;
   /** Where the products run (default `cpu`, the Float64 reference); chosen once by `selectBackend()`. */
   backend?: Backend;
 }
@@ -44,7 +49,14 @@ const BLOCK_ENTRIES = 1 << 22;
  * - `average`: `L = log( (2 / (M(M−1))) Σ_{μ<ν} exp(−t ‖u_μ − u_ν‖²) ) = −2t + log mean_{μ≠ν} exp(2t u_μᵀu_ν)`
  *   (`uniform_loss` of the official code, t = 2);
  * - `max`: `L = max_{μ<ν} −t ‖u_μ − u_ν‖² = −2t (1 − max_{μ≠ν} u_μᵀu_ν)` (`uniform_loss_max`), so minimising it
- *   maximises the smallest angle of the code exactly; its gradient is the subgradient at the first closest pair.
+ *   maximises the smallest angle of the code exactly; its gradient is the subgradient at the first closest pair;
+ * - `log-sum-exp` (U-Hop+, Hu et al. 2024): `L = τ log( (2 / (M(M−1))) Σ_{μ<ν} exp(c_μν / τ) )` over the cosines
+ *   `c_μν = u_μᵀu_ν`; it tends to `max c = 1 − Δ_min` as τ → 0. It is the average loss at t = 1/(2τ), times τ,
+ *   plus 1;
+ * - `cross-entropy` (U-Hop+'s `avg_separate`): `L = (1/M) Σ_μ log(1 + Σ_{ν≠μ} exp((c_μν − 1)/τ))`, each memory
+ *   classified against the others; with `lse_μ = log Σ_{ν≠μ} e^{c_μν/τ}`, `s_μ = lse_μ − 1/τ`, `σ = sigmoid(s)`:
+ *   `g_μ = (1/(Mτ)) (σ_μ Σ_ν p_μν u_ν + Σ_ν σ_ν p_νμ u_ν)` — two leave-one-out passes, the second with values
+ *   `σ_ν e^{−lse_ν} u_ν`.
  *
  * Gradients: with `g_μ = ∂L/∂u_μ`, `∂L/∂Φ_μ = (g_μ − (g_μᵀu_μ) u_μ) / ‖Φ_μ‖`, `∂L/∂W = Σ_μ ∂L/∂Φ_μ ξ_μᵀ`,
  * `∂L/∂b = Σ_μ ∂L/∂Φ_μ`. For `average`, `g_μ = 4t Σ_{ν≠μ} w_μν u_ν` with `w` the softmax over all ordered pairs,
@@ -73,14 +85,23 @@ export async function separationLoss(
   options: SeparationLossOptions = {},
 ): Promise<SeparationLossValue> {
   const action = "compute the separation loss";
-  const kind = options.loss ?? "average", t = options.t ?? 2, backend = options.backend ?? cpuBackend;
+  const kind = options.loss ?? "average", backend = options.backend ?? cpuBackend;
   if (!(SEPARATION_LOSSES as readonly string[]).includes(kind)) {
     throw new RangeError(
       `Cannot ${action}: loss must be one of ${SEPARATION_LOSSES.join(", ")}: loss=${kind}`,
     );
   }
-  if (!(t > 0) || !Number.isFinite(t)) {
-    throw new RangeError(`Cannot ${action}: t must be a positive finite number: t=${t}`);
+  const tempered = kind === "log-sum-exp" || kind === "cross-entropy";
+  if (tempered ? options.t !== undefined : options.tau !== undefined) {
+    const given = tempered ? `t=${options.t}` : `tau=${options.tau}`;
+    const applies = tempered
+      ? "t applies to the average and max losses"
+      : "tau applies to the tempered losses";
+    throw new RangeError(`Cannot ${action}: ${applies}: loss=${kind}, ${given}`);
+  }
+  const [name, scale] = tempered ? ["tau", options.tau ?? 0.1] : ["t", options.t ?? 2];
+  if (!(scale > 0) || !Number.isFinite(scale)) {
+    throw new RangeError(`Cannot ${action}: ${name} must be a positive finite number: ${name}=${scale}`);
   }
   checkMatrix(patterns, "patterns", action);
   const M = patterns.rows, D = map.featureDim, d = map.inputDim;
@@ -117,8 +138,13 @@ export async function separationLoss(
     norms[mu] = top * unit;
     for (let r = 0; r < D; r++) f[r] = f[r] / top / unit;
   }
-  const a = 2 * t;
-  const { loss, grad } = kind === "average" ? await averageLoss(backend, U, a) : await maxLoss(backend, U, a);
+  const { loss, grad } = kind === "average"
+    ? await averageLoss(backend, U, 2 * scale)
+    : kind === "max"
+    ? await maxLoss(backend, U, 2 * scale)
+    : kind === "log-sum-exp"
+    ? await logSumExpLoss(backend, U, scale)
+    : await crossEntropyLoss(backend, U, scale);
   // Chain rule through the normalisation: ∂L/∂Φ_μ = (g_μ − (g_μᵀu_μ) u_μ) / ‖Φ_μ‖, in place.
   for (let mu = 0; mu < M; mu++) {
     const g = grad.subarray(mu * D, (mu + 1) * D), u = U.data.subarray(mu * D, (mu + 1) * D);
@@ -158,6 +184,51 @@ async function averageLoss(
     for (let r = 0; r < D; r++) grad[mu * D + r] = w * states.data[mu * D + r];
   }
   return { loss: LSE - Math.log(M) - Math.log(M - 1) - a, grad };
+}
+
+/** U-Hop+'s `τ log mean exp(c/τ)`: the average loss at a = 1/τ, times τ, plus 1 (gradient times τ). */
+async function logSumExpLoss(
+  backend: Backend,
+  U: DenseMatrix,
+  tau: number,
+): Promise<{ loss: number; grad: FloatArray }> {
+  const { loss, grad } = await averageLoss(backend, U, 1 / tau);
+  for (let k = 0; k < grad.length; k++) grad[k] *= tau;
+  return { loss: tau * loss + 1, grad };
+}
+
+/** U-Hop+'s cross-entropy form and `∂L/∂u`, from two leave-one-out passes at β = 1/τ. */
+async function crossEntropyLoss(
+  backend: Backend,
+  U: DenseMatrix,
+  tau: number,
+): Promise<{ loss: number; grad: FloatArray }> {
+  const M = U.rows, D = U.cols, beta = 1 / tau;
+  const first = await backend.leaveOneOutAttention(U, beta);
+  const sigma = new Float64Array(M);
+  let loss = 0, low = Infinity;
+  for (let mu = 0; mu < M; mu++) {
+    const s = first.lse[mu] - beta;
+    loss += s > 0 ? s + Math.log1p(Math.exp(-s)) : Math.log1p(Math.exp(s)); // softplus
+    sigma[mu] = s > 0 ? 1 / (1 + Math.exp(-s)) : Math.exp(s) / (1 + Math.exp(s));
+    low = Math.min(low, first.lse[mu]);
+  }
+  // Values σ_ν e^{low − lse_ν} u_ν (scaled by e^{low} so that no factor overflows), attended to from each μ.
+  const V = zerosLike(U.data, M * D);
+  for (let nu = 0; nu < M; nu++) {
+    const f = sigma[nu] * Math.exp(low - first.lse[nu]);
+    for (let r = 0; r < D; r++) V[nu * D + r] = f * U.data[nu * D + r];
+  }
+  const second = await backend.leaveOneOutAttention(U, beta, { rows: M, cols: D, data: V });
+  const grad = zerosLike(U.data, M * D);
+  for (let mu = 0; mu < M; mu++) {
+    const back = Math.exp(first.lse[mu] - low);
+    for (let r = 0; r < D; r++) {
+      const k = mu * D + r;
+      grad[k] = (beta / M) * (sigma[mu] * first.states.data[k] + back * second.states.data[k]);
+    }
+  }
+  return { loss: loss / M, grad };
 }
 
 /** The max loss `a(max c − 1)` and its subgradient at the first pair (in row order) attaining the maximum. */

@@ -31,17 +31,38 @@ export interface StageOneOptions {
   init?: LinearFeatureMap;
   /** D_Φ of the Gaussian initialisation (default d, as the official code). */
   featureDim?: number;
-  /** Give the map a bias b (default false; the official map has none). */
+  /** Give the map a bias b (default false; the official U-Hop map has none, U-Hop+'s has one). */
   bias?: boolean;
+  /**
+   * Require W to keep full column rank (default true: U-Hop's Assumption 2.1). `false` allows D_Φ < d, as U-Hop+'s
+   * experiments use, where the energy guarantee of the kernelized update does not apply.
+   */
+  requireFullRank?: boolean;
+  /**
+   * After each step, rescale (W, b) to the Frobenius norm it started with (default false). The losses see only
+   * directions, so this changes no loss value; without it ‖W‖ grows step by step (the gradient is orthogonal to
+   * W) and a fixed rate moves W ever less — the projected gradient descent of U-Hop+'s Algorithm 1.
+   */
+  projectNorm?: boolean;
+  /** Scale of the Gaussian start (default 1, the official U-Hop `randn`; √(2/d) is U-Hop+'s Kaiming start). */
+  initScale?: number;
   /** Passes over the memories (default 100: the official `kernel_epoch`). */
   epochs?: number;
-  /** `max` (default: the loss of the official U-Hop retrieval scripts) or `average`. */
+  /**
+   * `max` (default: the loss of the official U-Hop retrieval scripts), `average`, or U-Hop+'s tempered losses
+   * `log-sum-exp` and `cross-entropy` (Hu et al. 2024, Algorithm 1).
+   */
   loss?: SeparationLossKind;
-  /** The scale t of `exp(−t‖u_μ − u_ν‖²)` (default 2). */
+  /** For `average` and `max`: the scale t of `exp(−t‖u_μ − u_ν‖²)` (default 2). */
   t?: number;
+  /**
+   * For the tempered losses: the temperature τ (default 0.1), or a schedule over epochs (epoch e's steps and the
+   * loss recorded after it use `tau(e − 1)`; the initial loss uses `tau(0)`).
+   */
+  tau?: number | ((epoch: number) => number);
   /** `sgd` (default, as the official code) or `adam`. */
   optimiser?: "sgd" | "adam";
-  /** Base learning rate (default: 1 for `average`, 10 for `max`, the official code's). */
+  /** Base learning rate (default: 1 for `average`, 10 for `max`, 0.1 for the tempered losses: the official codes'). */
   lr?: number;
   /**
    * The rate's schedule over steps (default: `inverse-sqrt` for `average`, `constant` for `max`). The official
@@ -132,16 +153,26 @@ export async function separateMemories(patterns: Matrix, options: StageOneOption
       } bias`,
     );
   }
+  if (options.init && options.initScale !== undefined) {
+    throw new RangeError(
+      `Cannot ${action}: initScale applies to the Gaussian start, not to init: initScale=${options.initScale}`,
+    );
+  }
   if (options.init && options.featureDim !== undefined) {
     throw new RangeError(
       `Cannot ${action}: featureDim applies to the Gaussian start, not to init: featureDim=${options.featureDim}`,
     );
   }
-  let map = options.init ?? gaussianFeatureMap(d, options.featureDim ?? d, { prng: options.prng });
-  if (!options.init && options.bias) {
-    map = linearFeatureMap(map.weights, { bias: new Float64Array(map.featureDim) });
-  }
-  const lr = options.lr ?? (kind === "average" ? 1 : 10);
+  const requireFullRank = options.requireFullRank ?? true;
+  let map = options.init ??
+    gaussianFeatureMap(d, options.featureDim ?? d, {
+      prng: options.prng,
+      scale: options.initScale,
+      requireFullRank,
+    });
+  if (!options.init && options.bias) map = featureMapUnchecked(map.weights, new Float64Array(map.featureDim));
+  const tempered = kind === "log-sum-exp" || kind === "cross-entropy";
+  const lr = options.lr ?? (kind === "average" ? 1 : kind === "max" ? 10 : 0.1);
   const steps = epochs * Math.ceil(train.rows / batch);
   const rate = schedule(
     options.schedule ?? (kind === "average" ? "inverse-sqrt" : "constant"),
@@ -157,37 +188,58 @@ export async function separateMemories(patterns: Matrix, options: StageOneOption
         `Cannot ${action}: optimiser must be "sgd" or "adam": optimiser=${options.optimiser}`,
       );
     })();
-  const lossOptions = { loss: kind, t: options.t, backend };
+  if (options.tau !== undefined && !tempered) {
+    throw new RangeError(
+      `Cannot ${action}: tau applies to the tempered losses: loss=${kind}, tau=${options.tau}`,
+    );
+  }
+  const tauAt = (epoch: number) => (typeof options.tau === "function" ? options.tau(epoch) : options.tau);
+  const lossOptions = (epoch: number) => ({ loss: kind, t: options.t, tau: tauAt(epoch), backend });
   const W = Float64Array.from(map.weights.data), b = map.bias ? Float64Array.from(map.bias) : null;
+  const frobenius = () =>
+    Math.sqrt(W.reduce((a, v) => a + v * v, 0) + (b?.reduce((a, v) => a + v * v, 0) ?? 0));
+  const norm0 = frobenius();
+  const project = () => {
+    if (!options.projectNorm) return;
+    const f = norm0 / frobenius();
+    for (let k = 0; k < W.length; k++) W[k] *= f;
+    if (b) { for (let k = 0; k < b.length; k++) b[k] *= f; }
+  };
+  const move = (g: { weights: DenseMatrix; bias: Float64Array | null }) => {
+    step(opt, W, b, g);
+    project();
+  };
   // A fresh copy per map: backends cache converted operands by their array, so W must not change under them.
   const current = () =>
     featureMapUnchecked({ rows: map.featureDim, cols: d, data: W.slice() }, b?.slice() ?? null);
-  const measure = async (m: LinearFeatureMap) => {
-    const full = await separationLoss(m, train, lossOptions);
+  const measure = async (m: LinearFeatureMap, epoch: number) => {
+    const full = await separationLoss(m, train, lossOptions(epoch));
     // The max loss at t is −2t·Δ_min; for the average loss Δ_min is measured on its own.
     const deltaMin = kind === "max"
       ? -full.loss / (2 * (options.t ?? 2))
       : await normalisedSeparation(m, train, { backend });
     return { full, deltaMin };
   };
-  let state = await measure(map);
+  let state = await measure(map, 0);
   const loss = [state.full.loss], deltaMin = [state.deltaMin];
   const order = Array.from({ length: train.rows }, (_, i) => i);
   for (let epoch = 1; epoch <= epochs; epoch++) {
     try {
-      if (batch === train.rows) {
-        step(opt, W, b, state.full);
+      if (batch === train.rows && tauAt(epoch - 1) === tauAt(Math.max(0, epoch - 2))) {
+        move(state.full); // the gradient measured after the last epoch, at this epoch's τ
+      } else if (batch === train.rows) {
+        move(await separationLoss(current(), train, lossOptions(epoch - 1)));
       } else {
         shuffle(order, options.prng);
         for (let s = 0; s + 1 < train.rows; s += batch) {
           const rows = order.slice(s, Math.min(train.rows, s + batch));
           if (rows.length < 2) continue;
-          step(opt, W, b, await separationLoss(current(), selectRows(train, rows), lossOptions));
+          move(await separationLoss(current(), selectRows(train, rows), lossOptions(epoch - 1)));
         }
       }
       if (!W.every(Number.isFinite)) throw new RangeError("W left the floating-point range");
       map = current();
-      state = await measure(map);
+      state = await measure(map, epoch - 1);
     } catch (e) {
       throw new RangeError(
         `Cannot ${action}: epoch ${epoch} failed with lr=${lr}${
@@ -201,7 +253,11 @@ export async function separateMemories(patterns: Matrix, options: StageOneOption
   }
   // The last map is checked: a W that lost its rank is reported, not returned.
   try {
-    return { map: linearFeatureMap(map.weights, map.bias ? { bias: map.bias } : {}), loss, deltaMin };
+    return {
+      map: linearFeatureMap(map.weights, { bias: map.bias ?? undefined, requireFullRank }),
+      loss,
+      deltaMin,
+    };
   } catch (e) {
     throw new RangeError(
       `Cannot ${action}: after ${epochs} epochs W is numerically singular. The separation loss only sees the ` +

@@ -16,8 +16,8 @@ const backends: [string, Backend | null][] = [
 ];
 
 /** lse and out by the definition, one row at a time. */
-function reference(U: Matrix, beta: number): { lse: Float64Array; states: Matrix } {
-  const n = U.rows, d = U.cols, lse = new Float64Array(n), states = matrix(n, d);
+function reference(U: Matrix, beta: number, V: Matrix = U): { lse: Float64Array; states: Matrix } {
+  const n = U.rows, d = U.cols, dv = V.cols, lse = new Float64Array(n), states = matrix(n, dv);
   for (let i = 0; i < n; i++) {
     const s = Array.from({ length: n }, (_, j) => {
       let v = 0;
@@ -30,7 +30,7 @@ function reference(U: Matrix, beta: number): { lse: Float64Array; states: Matrix
     lse[i] = top + Math.log(l);
     s.forEach((v, j) => {
       if (j === i) return;
-      for (let k = 0; k < d; k++) states.data[i * d + k] += (Math.exp(v - top) / l) * U.data[j * d + k];
+      for (let k = 0; k < dv; k++) states.data[i * dv + k] += (Math.exp(v - top) / l) * V.data[j * dv + k];
     });
   }
   return { lse, states };
@@ -47,6 +47,23 @@ Deno.test("leave-one-out attention on every backend matches its definition (N = 
       assertAllClose(got.lse, want.lse, tol * 10, `${name} lse n=${n} β=${beta}`);
       assertAllClose(got.states.data, want.states.data, tol, `${name} out n=${n} β=${beta}`);
     }
+  }
+});
+
+Deno.test("leave-one-out attention with separate values (5 wide) on every backend matches its definition", async () => {
+  const prng = createPrng(53), U = sphere(90, 6, { prng }), V = sphere(90, 5, { radius: 2, prng });
+  const want = reference(U, 3, V);
+  for (const [name, backend] of backends) {
+    const got = await backend!.leaveOneOutAttention(U, 3, V);
+    const tol = backend!.precision === "f64" ? 1e-11 : 3e-4;
+    assert.equal(got.states.cols, 5, name);
+    assertAllClose(got.lse, want.lse, tol * 10, `${name} lse`);
+    assertAllClose(got.states.data, want.states.data, tol, `${name} out`);
+    await assert.rejects(
+      () => backend!.leaveOneOutAttention(U, 3, sphere(89, 5, { prng })),
+      /values=89, U=90/,
+      name,
+    );
   }
 });
 

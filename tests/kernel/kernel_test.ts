@@ -105,17 +105,17 @@ Deno.test("separation loss: closed forms on the regular simplex (−2t·M/(M−1
   }
 });
 
-Deno.test("separation loss: both gradients match central finite differences in W and b", async () => {
+Deno.test("separation loss: all four gradients match central finite differences in W and b", async () => {
   const prng = createPrng(8);
   const X = sphere(9, 4, { prng });
   const base = gaussianFeatureMap(4, 5, { prng });
   const bias = Array.from({ length: 5 }, () => 0.3 * prng.normal());
   const phi = linearFeatureMap(base.weights, { bias });
-  for (const loss of ["average", "max"] as const) {
+  for (const loss of ["average", "max", "log-sum-exp", "cross-entropy"] as const) {
     const at = async (W: Float64Array, b: ArrayLike<number>) =>
-      (await separationLoss(linearFeatureMap({ rows: 5, cols: 4, data: W }, { bias: b }), X, { loss, t: 2 }))
+      (await separationLoss(linearFeatureMap({ rows: 5, cols: 4, data: W }, { bias: b }), X, { loss }))
         .loss;
-    const g = await separationLoss(phi, X, { loss, t: 2 });
+    const g = await separationLoss(phi, X, { loss });
     const h = 1e-6, W = phi.weights.data;
     for (let k = 0; k < W.length; k++) {
       const up = Float64Array.from(W), down = Float64Array.from(W);
@@ -141,7 +141,7 @@ Deno.test("separation loss: both gradients match central finite differences in W
 Deno.test("separation loss: every backend gives the reference's loss and gradient (f64 to 1e-10, f32 to 1e-4)", async () => {
   const prng = createPrng(9);
   const X = sphere(120, 6, { prng }), phi = gaussianFeatureMap(6, 9, { prng });
-  for (const loss of ["average", "max"] as const) {
+  for (const loss of ["average", "max", "log-sum-exp", "cross-entropy"] as const) {
     const ref = await separationLoss(phi, X, { loss });
     for (
       const backend of [blasBackend("f64"), blasBackend("f32"), await webgpuBackend({ allowFallback: true })]
