@@ -23,3 +23,4 @@ export * from "./uhop_separation.ts";
 export * from "./uhop_noise.ts";
 export * from "./uhop_epochs.ts";
 export * from "./uhop_landscape.ts";
+export * from "./metastable.ts";

@@ -12,7 +12,6 @@ import { retrievalLoop } from "../hopfield/retrieval_loop.ts";
 import type { RetrieveOnOptions } from "../backend/retrieve.ts";
 import type { Backend, KeyValueMemory } from "../backend/types.ts";
 import { features, type LinearFeatureMap } from "./feature_map.ts";
-import { kernelKeys } from "./update.ts";
 
 /**
  * Kernelized retrieval of every query on a backend. The kernel values are one product with the keys
@@ -53,11 +52,8 @@ export async function kernelRetrieveOn(
     );
   }
   checkPatterns(patterns, queries, action);
-  const { keys, offsets } = kernelKeys(map, patterns);
-  const memory: KeyValueMemory = map.bias
-    ? { keys: appendColumn(keys, offsets), values: appendColumn(patterns, null) }
-    : { keys, values: patterns };
-  const F = features(map, patterns), maxNorm = maxRowNorm(F);
+  const { memory } = await prepared(map, patterns, backend);
+  let F: Matrix | null = null, maxNorm = 0; // the features, for energies only
   const loop = retrievalLoop(patterns, queries, stoppingRule(options), {
     record: options.trajectory ?? true,
     eachStep: backend.name === "cpu",
@@ -71,10 +67,67 @@ export async function kernelRetrieveOn(
       const out = await backend.step(memory, states, spec, { probabilities: r.probabilities });
       next = loop.next(map.bias ? { ...out, states: dropLastColumn(out.states) } : out);
     } else {
+      if (!F) {
+        F = features(map, patterns);
+        maxNorm = maxRowNorm(F);
+      }
       next = loop.next(energyRows(F, features(map, asF64(r.states)), spec, maxNorm));
     }
   }
   return { ...next.value, backend };
+}
+
+/** The key/value memory of (map, patterns) per backend kind, made once: retrieval in blocks of queries reuses it. */
+const cache = new WeakMap<LinearFeatureMap, WeakMap<object, Map<string, { memory: KeyValueMemory }>>>();
+
+/**
+ * The memory a kernelized step runs on: keys `WᵀΦ(Ξ)` (two products on the backend) with the bias's offsets as
+ * one more column, values Ξ; for the identity map the patterns themselves, so that Φ = id is the plain network to
+ * the bit. Cached by map, pattern array and backend (neither may change in place after use).
+ */
+async function prepared(
+  map: LinearFeatureMap,
+  patterns: Matrix,
+  backend: Backend,
+): Promise<{ memory: KeyValueMemory }> {
+  let byPatterns = cache.get(map);
+  if (!byPatterns) cache.set(map, byPatterns = new WeakMap());
+  let byBackend = byPatterns.get(patterns.data);
+  if (!byBackend) byPatterns.set(patterns.data, byBackend = new Map());
+  const kind = `${backend.name}-${backend.precision}`;
+  let entry = byBackend.get(kind);
+  if (entry) return entry;
+  if (isIdentity(map)) {
+    entry = { memory: { keys: patterns, values: patterns } };
+  } else {
+    const F = asF64(await backend.matmul(patterns, map.weights, { transposeB: true }));
+    const offsets = new Float64Array(patterns.rows), D = map.featureDim;
+    if (map.bias) {
+      for (let mu = 0; mu < patterns.rows; mu++) {
+        let c = 0;
+        for (let r = 0; r < D; r++) c += (F.data[mu * D + r] += map.bias[r]) * map.bias[r];
+        offsets[mu] = c;
+      }
+    }
+    const keys = asF64(await backend.matmul(F, map.weights));
+    entry = {
+      memory: map.bias
+        ? { keys: appendColumn(keys, offsets), values: appendColumn(patterns, null) }
+        : { keys, values: patterns },
+    };
+  }
+  byBackend.set(kind, entry);
+  return entry;
+}
+
+/** Whether the map is exactly the identity (square W = I, no bias). */
+function isIdentity(map: LinearFeatureMap): boolean {
+  if (map.bias || map.featureDim !== map.inputDim) return false;
+  const W = map.weights.data, d = map.inputDim;
+  for (let i = 0; i < d; i++) {
+    for (let j = 0; j < d; j++) if (W[i * d + j] !== (i === j ? 1 : 0)) return false;
+  }
+  return true;
 }
 
 /** `[m | c]`: one more column holding `c` (ones when `c` is null). */
