@@ -22,6 +22,7 @@ import {
   capacityProtocol,
 } from "../experiments/capacity_protocols.ts";
 import { linearFeatureMap } from "../kernel/feature_map.ts";
+import { metastableSizes, sizeDistribution, SUPPORT_BINS } from "../experiments/metastable.ts";
 import { SEPARATION_LOSSES, separationLoss, type SeparationLossKind } from "../kernel/separation_loss.ts";
 import { separateMemories } from "../kernel/stage_one.ts";
 import { createPrng } from "../linalg/prng.ts";
@@ -207,6 +208,78 @@ export const COMMANDS: Record<string, Command> = {
         loss_history: r.loss,
         delta_min_before: r.deltaMin[0],
         delta_min_after: r.deltaMin.at(-1),
+      };
+    },
+  },
+  "uhop-plus": {
+    summary:
+      "U-Hop+ (Hu et al. 2024, Algorithm 1) on the memories in FILE: Adam on the τ log-sum-exp separation loss of Φ(x) = Wx + b: {backend, weights, bias, loss_history, delta_min_history}",
+    flags: ["patterns", "dim-phi", "tau", "epochs", "batch", "lr", "seed", "backend"],
+    async run(f) {
+      const log = progress("uhop-plus");
+      const patterns = readRows(f.string("patterns"), "patterns");
+      const backend = await backendFlag(f, "auto", "f64"), epochs = f.integer("epochs", 100, 1_000_000);
+      const r = await separateMemories(patterns, {
+        prng: createPrng(f.integer("seed", 1)),
+        backend,
+        epochs,
+        loss: "log-sum-exp",
+        tau: f.number("tau", 0.1),
+        optimiser: "adam",
+        lr: f.number("lr", 0.1),
+        batchSize: f.has("batch") ? f.integer("batch", 16, patterns.rows) : undefined,
+        featureDim: f.integer("dim-phi", undefined, 100_000),
+        bias: true,
+        requireFullRank: false,
+        initScale: Math.sqrt(2 / patterns.cols),
+        onEpoch: ({ epoch, loss, deltaMin }) =>
+          log.tick(`epoch ${epoch}/${epochs}: loss ${loss.toPrecision(6)}, Δ_min ${deltaMin.toPrecision(4)}`),
+      });
+      return {
+        backend: backendLabel(backend),
+        weights: toRows(r.map.weights),
+        bias: Array.from(r.map.bias!),
+        loss_history: r.loss,
+        delta_min_history: r.deltaMin,
+      };
+    },
+  },
+  metastable: {
+    summary:
+      "sizes ‖p‖ of the probability vectors after --steps updates from each query (U-Hop+'s Table 1), as fractions: {map, steps, queries, fractions}",
+    flags: ["patterns", "queries", "beta", "map", "alpha", "steps", "weights", "bias", "backend"],
+    async run(f) {
+      const patterns = readRows(f.string("patterns"), "patterns");
+      const queries = readRows(f.string("queries"), "queries");
+      const map = mapKind(f, "map");
+      if (map === "entmax") {
+        throw new RangeError(
+          "Cannot run metastable: --map entmax (any α) is not counted here; use softmax, entmax15 or sparsemax",
+        );
+      }
+      const featureMap = f.has("weights")
+        ? linearFeatureMap(readRows(f.string("weights"), "weights"), {
+          bias: f.has("bias") ? f.numbers("bias") : undefined,
+          requireFullRank: false,
+        })
+        : undefined;
+      if (!featureMap && f.has("bias")) {
+        throw new RangeError("Cannot run metastable: --bias applies only with --weights");
+      }
+      const steps = f.integer("steps", 5, 100_000);
+      const sizes = await metastableSizes(patterns, queries, {
+        map,
+        beta: f.number("beta"),
+        steps,
+        featureMap,
+        backend: await backendFlag(f, "auto"),
+      });
+      const fractions = sizeDistribution(sizes);
+      return {
+        map,
+        steps,
+        queries: queries.rows,
+        fractions: Object.fromEntries(SUPPORT_BINS.map((bin, i) => [bin, fractions[i]])),
       };
     },
   },

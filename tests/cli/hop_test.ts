@@ -249,6 +249,59 @@ Deno.test("hop uhop trains W and hop separation-loss prints the loss and gradien
   );
 });
 
+Deno.test("hop uhop-plus raises Δ_min with a bias and D_Φ < d; hop metastable prints size fractions that sum to 1", async () => {
+  const X = await tmpJson([[1, 0.1, 0, 0], [0.9, 0.3, 0.1, 0], [0, 1, 0.2, 0], [0.1, 0.9, 0, 0.1], [
+    0.2,
+    0,
+    1,
+    0,
+  ]]);
+  const u = JSON.parse(
+    (await hop("uhop-plus", "--patterns", X, "--dim-phi", "2", "--epochs", "50", "--tau", "0.05")).out,
+  );
+  assert.deepEqual(Object.keys(u), ["backend", "weights", "bias", "loss_history", "delta_min_history"]);
+  assert.equal(u.weights.length, 2);
+  assert.equal(u.bias.length, 2);
+  assert.ok(u.delta_min_history[50] > u.delta_min_history[0]);
+  const m = JSON.parse(
+    (await hop(
+      "metastable",
+      "--patterns",
+      X,
+      "--queries",
+      X,
+      "--beta",
+      "5",
+      "--map",
+      "softmax",
+      "--weights",
+      await tmpJson(u.weights),
+      "--bias",
+      u.bias.join(","),
+    )).out,
+  );
+  const total = Object.values(m.fractions as Record<string, number>).reduce((a, b) => a + b, 0);
+  assert.ok(Math.abs(total - 1) < 1e-12);
+  await assertFails(
+    ["metastable", "--patterns", X, "--queries", X, "--beta", "5", "--bias", "1,2"],
+    /--bias applies only with --weights/,
+  );
+  await assertFails([
+    "metastable",
+    "--patterns",
+    X,
+    "--queries",
+    X,
+    "--beta",
+    "5",
+    "--map",
+    "entmax",
+    "--alpha",
+    "1.3",
+  ], /--map entmax/);
+  await assertFails(["uhop-plus", "--patterns", X, "--dim-phi", "2", "--t", "2"], /unknown flag --t/);
+});
+
 Deno.test("every command fed extreme values prints finite JSON or fails with a message naming its input — never null", async () => {
   const X = await tmpJson([[1e150, 0], [0, 1e150]]), Q = await tmpJson([[1e150, 1]]);
   const tiny = await tmpJson([[1e-300, 0], [0, 1e-300]]);
@@ -283,6 +336,10 @@ Deno.test("every command fed extreme values prints finite JSON or fails with a m
     ["separation-loss", "--patterns", X, "--weights", X, "--t", "1e300"],
     ["separation-loss", "--patterns", tiny, "--weights", tiny],
     ["bench", "--size", "U0", "--repeat", "1e300"],
+    ["uhop-plus", "--patterns", X, "--dim-phi", "1e300"],
+    ["uhop-plus", "--patterns", tiny, "--dim-phi", "2", "--epochs", "2", "--tau", "1e-300"],
+    ["metastable", "--patterns", X, "--queries", Q, "--beta", "1e300", "--map", "sparsemax"],
+    ["metastable", "--patterns", tiny, "--queries", tiny, "--beta", "1e-300", "--steps", "1e300"],
   ];
   for (const line of lines) {
     const r = await hop(...line);
