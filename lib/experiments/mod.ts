@@ -24,3 +24,4 @@ export * from "./uhop_noise.ts";
 export * from "./uhop_epochs.ts";
 export * from "./uhop_landscape.ts";
 export * from "./metastable.ts";
+export * from "./uhop_plus_table.ts";
