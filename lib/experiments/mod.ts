@@ -25,3 +25,4 @@ export * from "./uhop_epochs.ts";
 export * from "./uhop_landscape.ts";
 export * from "./metastable.ts";
 export * from "./uhop_plus_table.ts";
+export * from "./uhop_plus_curves.ts";

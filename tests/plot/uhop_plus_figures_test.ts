@@ -1,7 +1,12 @@
 // Snapshot tests of notebook 05's figures (small data; the notebook calls the same run and figure functions).
 import assert from "node:assert/strict";
 import { cpuBackend } from "../../lib/backend/cpu.ts";
-import { metastableTableFigure, runMetastableTable } from "../../lib/experiments/mod.ts";
+import {
+  metastableTableFigure,
+  runMetastableTable,
+  runUhopPlusCurves,
+  uhopPlusCurvesFigure,
+} from "../../lib/experiments/mod.ts";
 import { assertSvgSnapshot } from "../helpers.ts";
 
 Deno.env.set("HOPFIELD_QUIET", "1");
@@ -21,4 +26,25 @@ Deno.test("metastable_table figure matches its snapshot (synthetic protocol, 40 
   for (const c of data.columns) assert.ok(Math.abs(c.fractions.reduce((a, b) => a + b, 0) - 1) < 1e-12);
   assert.ok(data.deltaMin.after > data.deltaMin.before);
   await assertSvgSnapshot("metastable_table_synthetic", metastableTableFigure(data).svg);
+});
+
+Deno.test("uhop_plus_curves figure matches its snapshot (M = 8, 12 in D_Φ = 3; the code optimiser capped by restarts)", async () => {
+  const data = await runUhopPlusCurves({
+    ms: [8, 12],
+    d: 16,
+    featureDim: 3,
+    epochs: 40,
+    lr: 0.05,
+    tau: 0.05,
+    codeBudgetMs: 60_000,
+    codeRestarts: 3,
+    seed: 1,
+    backend: cpuBackend,
+  });
+  for (const c of data.curves) {
+    assert.equal(c.loss.length, 41);
+    assert.ok(c.deltaMin.at(-1)! > c.deltaMin[0] && c.deltaMin.at(-1)! <= c.optimal + 1e-9, `M = ${c.m}`);
+  }
+  assert.ok(Math.abs(data.curves[1].optimalDegrees - 63.4349488) < 1e-6, "M = 12 on S²: the icosahedron");
+  await assertSvgSnapshot("uhop_plus_curves", uhopPlusCurvesFigure(data).svg);
 });
