@@ -26,3 +26,4 @@ export * from "./uhop_landscape.ts";
 export * from "./metastable.ts";
 export * from "./uhop_plus_table.ts";
 export * from "./uhop_plus_curves.ts";
+export * from "./uhop_plus_basins.ts";

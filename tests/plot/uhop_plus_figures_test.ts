@@ -4,8 +4,12 @@ import { cpuBackend } from "../../lib/backend/cpu.ts";
 import {
   metastableTableFigure,
   runMetastableTable,
+  runUhopPlusBasins,
   runUhopPlusCurves,
+  runUhopPlusLandscape,
+  uhopPlusBasinsFigure,
   uhopPlusCurvesFigure,
+  uhopPlusLandscapeFigure,
 } from "../../lib/experiments/mod.ts";
 import { assertSvgSnapshot } from "../helpers.ts";
 
@@ -47,4 +51,35 @@ Deno.test("uhop_plus_curves figure matches its snapshot (M = 8, 12 in D_Φ = 3; 
   }
   assert.ok(Math.abs(data.curves[1].optimalDegrees - 63.4349488) < 1e-6, "M = 12 on S²: the icosahedron");
   await assertSvgSnapshot("uhop_plus_curves", uhopPlusCurvesFigure(data).svg);
+});
+
+const deg = (a: number, r = 1) => [r * Math.cos((a * Math.PI) / 180), r * Math.sin((a * Math.PI) / 180)];
+
+Deno.test("uhop_plus_basins and uhop_plus_landscape figures match their snapshots", async () => {
+  const basins = await runUhopPlusBasins({
+    patterns: [deg(0), deg(20), deg(40), deg(60, 0.8), deg(90, 1.1)],
+    beta: 20,
+    steps: 5,
+    grid: 20,
+    extent: 1.6,
+    iterations: [0, 1, 5],
+    training: { optimiser: "adam", lr: 0.1, tau: 1 },
+    tolerance: 0.1,
+    seed: 1,
+  });
+  assert.deepEqual(basins.panels.map((p) => p.iterations), [0, 1, 5]);
+  assert.ok(basins.panels.every((p) => p.reached.length === 400 && p.reached.every((k) => k >= -1 && k < 5)));
+  await assertSvgSnapshot("uhop_plus_basins", uhopPlusBasinsFigure(basins).svg);
+  const land = await runUhopPlusLandscape({
+    patterns: [deg(0), deg(20), deg(40), deg(60)],
+    beta: 5,
+    grid: 12,
+    extent: 1.6,
+    iterations: [0, 2],
+    maps: ["softmax", "sparsemax"],
+    training: { optimiser: "sgd", lr: 0.1, tau: 1 },
+    seed: 1,
+  });
+  assert.equal(land.panels.length, 4);
+  await assertSvgSnapshot("uhop_plus_landscape_4", uhopPlusLandscapeFigure(land).svg);
 });
