@@ -122,6 +122,42 @@ const MAP_LABEL: Record<string, string> = {
   sparsemax: "sparsemax",
 };
 
+/**
+ * Whether U-Hop+ raises the share of ‖p‖ = 1 retrievals, map by map, as a sentence with the numbers — for the
+ * notebook to state whichever way it comes out.
+ *
+ * @example
+ * ```ts
+ * import { metastableVerdict } from "./uhop_plus_table.ts";
+ * import assert from "node:assert/strict";
+ * const f = (one: number) => [0, one, 1 - one, 0, 0, 0, 0, 0, 0, 0, 0, 0];
+ * const data = {
+ *   protocol: { dataset: "mnist" },
+ *   deltaMin: { before: 0, after: 0 },
+ *   backend: "cpu",
+ *   columns: [{ map: "softmax", uhopPlus: false, fractions: f(0.2) }, { map: "softmax", uhopPlus: true, fractions: f(0.9) }],
+ * } as never;
+ * assert.match(metastableVerdict(data), /raises.*softmax 20\.0% → 90\.0%/);
+ * ```
+ */
+export function metastableVerdict(data: MetastableTableData): string {
+  const pairs = TABLE_MAPS.flatMap((map) => {
+    const plain = data.columns.find((c) => c.map === map && !c.uhopPlus);
+    const plus = data.columns.find((c) => c.map === map && c.uhopPlus);
+    return plain && plus ? [{ map, before: plain.fractions[1], after: plus.fractions[1] }] : [];
+  });
+  if (pairs.length === 0) return "No map ran both with and without U-Hop+.";
+  const up = pairs.filter((p) => p.after > p.before).length;
+  const verdict = up === pairs.length ? "raises" : up === 0 ? "does not raise" : "raises for some maps only";
+  return `On ${
+    data.protocol.dataset === "mnist" ? "MNIST" : "the synthetic set"
+  }, U-Hop+ ${verdict} the share of ` +
+    `‖p‖ = 1 retrievals (without → with): ` +
+    pairs.map((p) => `${MAP_LABEL[p.map]} ${(100 * p.before).toFixed(1)}% → ${(100 * p.after).toFixed(1)}%`)
+      .join(", ") +
+    ".";
+}
+
 /** A table as a figure: one cell per (size, column) with the percentage, shaded by it. */
 export function metastableTableFigure(data: MetastableTableData): Figure {
   const label = (c: MetastableColumn) => `${MAP_LABEL[c.map] ?? c.map}${c.uhopPlus ? " + U-Hop+" : ""}`;

@@ -38,6 +38,25 @@ export async function saveFigure(
 }
 
 /**
+ * Writes `DIR/NAME.csv` beside the figures (DIR from {@link figuresDir}) and returns its path: the tables the
+ * notebooks print, for use outside them.
+ *
+ * @example
+ * ```ts
+ * import { saveCsv } from "./save.ts";
+ * import assert from "node:assert/strict";
+ * const dir = await Deno.makeTempDir();
+ * assert.equal(await Deno.readTextFile(await saveCsv("t", "a,b\n1,2\n", dir)), "a,b\n1,2\n");
+ * ```
+ */
+export async function saveCsv(name: string, csv: string, dir: string = figuresDir()): Promise<string> {
+  await Deno.mkdir(dir, { recursive: true });
+  const path = `${dir}/${name}.csv`;
+  await Deno.writeTextFile(path, csv);
+  return path;
+}
+
+/**
  * Saves a figure and returns an object that Jupyter (Deno kernel) displays inline as SVG.
  *
  * @example
