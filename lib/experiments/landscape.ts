@@ -46,19 +46,52 @@ export interface LandscapeData {
   }[];
 }
 
+/**
+ * The centres of a grid × grid lattice of cells over [−extent, extent]², row-major from the top-left (the order in
+ * which Plot's contour mark reads a grid of values).
+ *
+ * @example
+ * ```ts
+ * import { gridCentres } from "./landscape.ts";
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(gridCentres(1, 2), [[-0.5, 0.5], [0.5, 0.5], [-0.5, -0.5], [0.5, -0.5]]);
+ * ```
+ */
+export function gridCentres(extent: number, grid: number): number[][] {
+  const out: number[][] = [];
+  for (let j = 0; j < grid; j++) {
+    for (let i = 0; i < grid; i++) {
+      out.push([-extent + ((i + 0.5) * 2 * extent) / grid, extent - ((j + 0.5) * 2 * extent) / grid]);
+    }
+  }
+  return out;
+}
+
+/**
+ * `n × n` evenly spaced starts covering [−extent, extent]² corners included: where retrieval is started to find
+ * the minima a landscape's dynamics reach.
+ *
+ * @example
+ * ```ts
+ * import { gridStarts } from "./landscape.ts";
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(gridStarts(1, 2), [[-1, -1], [1, -1], [-1, 1], [1, 1]]);
+ * ```
+ */
+export function gridStarts(extent: number, n = 21): number[][] {
+  return Array.from({ length: n * n }, (_, k) => [
+    -extent + (2 * extent * (k % n)) / (n - 1),
+    -extent + (2 * extent * Math.floor(k / n)) / (n - 1),
+  ]);
+}
+
 /** Computes `E(ξ)` on the grid and the retrieval trajectories from each start, for each β. */
 export function runLandscape(params: LandscapeParams): LandscapeData {
   const X: Matrix = fromRows(params.patterns);
   if (X.cols !== 2) throw new RangeError(`Cannot draw landscape: patterns must be 2-D: dim=${X.cols}`);
   const { grid, extent } = params;
   const panels = params.betas.map((beta) => {
-    const values: number[] = [];
-    for (let j = 0; j < grid; j++) {
-      for (let i = 0; i < grid; i++) {
-        const x = -extent + ((i + 0.5) * 2 * extent) / grid, y = extent - ((j + 0.5) * 2 * extent) / grid;
-        values.push(energy(X, [x, y], { beta, map: params.map }));
-      }
-    }
+    const values = gridCentres(extent, grid).map((xy) => energy(X, xy, { beta, map: params.map }));
     const trajectories: LandscapeData["panels"][number]["trajectories"] = [];
     params.starts.forEach((s, start) => {
       let state = s;
@@ -71,10 +104,7 @@ export function runLandscape(params: LandscapeParams): LandscapeData {
       }
     });
     // Minima: where retrieval from a grid of starts ends, distinct to 1e-4.
-    const starts = Array.from({ length: 21 * 21 }, (_, k) => [
-      -extent + (2 * extent * (k % 21)) / 20,
-      -extent + (2 * extent * Math.floor(k / 21)) / 20,
-    ]);
+    const starts = gridStarts(extent);
     const ends = retrieve(X, fromRows(starts), {
       beta,
       map: params.map,

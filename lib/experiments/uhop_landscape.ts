@@ -17,7 +17,7 @@ import { kernelSeparation, normalisedSeparation } from "../kernel/separation.ts"
 import { separateMemories } from "../kernel/stage_one.ts";
 import { kernelUpdate } from "../kernel/update.ts";
 import { compose, type Figure, THEME } from "../plot/mod.ts";
-import { landscapePanel } from "./landscape.ts";
+import { gridCentres, gridStarts, landscapePanel } from "./landscape.ts";
 import { round } from "./round.ts";
 import type { UhopStageOneSettings } from "./uhop_retrieval.ts";
 
@@ -88,13 +88,7 @@ async function computePanel(
   params: UhopLandscapeParams,
 ): Promise<UhopLandscapePanel> {
   const { grid, extent, beta } = params;
-  const energy: number[] = [];
-  for (let j = 0; j < grid; j++) {
-    for (let i = 0; i < grid; i++) {
-      const x = -extent + ((i + 0.5) * 2 * extent) / grid, y = extent - ((j + 0.5) * 2 * extent) / grid;
-      energy.push(kernelEnergy(map, X, [x, y], { beta }));
-    }
-  }
+  const energy = gridCentres(extent, grid).map((xy) => kernelEnergy(map, X, xy, { beta }));
   const trajectories: UhopLandscapePanel["trajectories"] = [];
   params.starts.forEach((s, start) => {
     let state: ArrayLike<number> = s;
@@ -107,10 +101,7 @@ async function computePanel(
       if (moved < 1e-9) break;
     }
   });
-  const starts = Array.from({ length: 21 * 21 }, (_, k) => [
-    -extent + (2 * extent * (k % 21)) / 20,
-    -extent + (2 * extent * Math.floor(k / 21)) / 20,
-  ]);
+  const starts = gridStarts(extent);
   const ends = (await kernelRetrieveOn(map, X, fromRows(starts), {
     backend: cpuBackend,
     beta,

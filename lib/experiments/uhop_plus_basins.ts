@@ -21,7 +21,7 @@ import { identityFeatureMap, type LinearFeatureMap } from "../kernel/feature_map
 import { kernelRetrieveOn } from "../kernel/retrieve.ts";
 import { separateMemories, type StageOneOptions } from "../kernel/stage_one.ts";
 import { compose, type Figure, panel, THEME } from "../plot/mod.ts";
-import { landscapePanel } from "./landscape.ts";
+import { gridCentres, gridStarts, landscapePanel } from "./landscape.ts";
 import { round } from "./round.ts";
 
 /** U-Hop+ on 2-D memories, as the official figure scripts run it. */
@@ -90,12 +90,7 @@ export async function runUhopPlusBasins(params: UhopPlusBasinsParams): Promise<U
   const X = fromRows(params.patterns);
   if (X.cols !== 2) throw new RangeError(`Cannot draw basins: memories must be 2-D: dim=${X.cols}`);
   const maps = await mapsAfter(X, params.iterations, params.training, params.seed);
-  const { grid, extent } = params, starts: number[][] = [];
-  for (let j = 0; j < grid; j++) {
-    for (let i = 0; i < grid; i++) {
-      starts.push([-extent + ((i + 0.5) * 2 * extent) / grid, extent - ((j + 0.5) * 2 * extent) / grid]);
-    }
-  }
+  const starts = gridCentres(params.extent, params.grid);
   let gap = Infinity;
   for (let a = 0; a < X.rows; a++) {
     for (let b = a + 1; b < X.rows; b++) {
@@ -218,20 +213,11 @@ export async function runUhopPlusLandscape(params: UhopPlusLandscapeParams): Pro
   if (X.cols !== 2) throw new RangeError(`Cannot draw the landscape: memories must be 2-D: dim=${X.cols}`);
   const maps = await mapsAfter(X, params.iterations, params.training, params.seed);
   const { grid, extent, beta } = params, panels: UhopPlusLandscapeData["panels"] = [];
-  const starts = Array.from({ length: 21 * 21 }, (_, k) => [
-    -extent + (2 * extent * (k % 21)) / 20,
-    -extent + (2 * extent * Math.floor(k / 21)) / 20,
-  ]);
+  const starts = gridStarts(extent);
   for (const iterations of [...maps.keys()].sort((a, b) => a - b)) {
     const phi = maps.get(iterations)!;
     for (const map of params.maps) {
-      const energy: number[] = [];
-      for (let j = 0; j < grid; j++) {
-        for (let i = 0; i < grid; i++) {
-          const x = -extent + ((i + 0.5) * 2 * extent) / grid, y = extent - ((j + 0.5) * 2 * extent) / grid;
-          energy.push(kernelEnergy(phi, X, [x, y], { beta, map }));
-        }
-      }
+      const energy = gridCentres(extent, grid).map((xy) => kernelEnergy(phi, X, xy, { beta, map }));
       const ends = (await kernelRetrieveOn(phi, X, fromRows(starts), {
         backend: cpuBackend,
         beta,
