@@ -24,7 +24,7 @@ import { mapSpec } from "../maps/spec.ts";
 import { separateRows } from "../maps/separate.ts";
 import type { MapKind } from "../maps/spec.ts";
 import type { LinearFeatureMap } from "../kernel/feature_map.ts";
-import { kernelKeys } from "../kernel/update.ts";
+import { kernelMemory } from "../kernel/retrieve.ts";
 import { separateMemories, type StageOneOptions, type StageOneResult } from "../kernel/stage_one.ts";
 
 /** The two memory sets of the protocol. */
@@ -127,13 +127,13 @@ export async function uhopStep(
   const map = MAP_OF[method];
   if (map) {
     const spec = mapSpec({ kind: map, beta });
-    let keys: Matrix = memories;
-    if (usesKernel(method)) {
-      if (!ctx.map) throw new RangeError(`Cannot run ${method}: it needs Stage I's feature map (ctx.map)`);
-      keys = kernelKeys(ctx.map, memories).keys;
+    if (!usesKernel(method)) {
+      return widen((await backend.step(memories, queries, spec, { probabilities: false })).states);
     }
-    const r = await backend.step({ keys, values: memories }, queries, spec, { probabilities: false });
-    return widen(r.states);
+    if (!ctx.map) throw new RangeError(`Cannot run ${method}: it needs Stage I's feature map (ctx.map)`);
+    if (ctx.map.bias) throw new RangeError(`Cannot run ${method}: the protocol's feature map has no bias`);
+    const { memory } = await kernelMemory(ctx.map, memories, backend);
+    return widen((await backend.step(memory, queries, spec, { probabilities: false })).states);
   }
   if (method === "poly-10") {
     const S = await backend.scores(memories, queries);

@@ -52,7 +52,7 @@ export async function kernelRetrieveOn(
     );
   }
   checkPatterns(patterns, queries, action);
-  const { memory } = await prepared(map, patterns, backend);
+  const { memory } = await kernelMemory(map, patterns, backend);
   let F: Matrix | null = null, maxNorm = 0; // the features, for energies only
   const loop = retrievalLoop(patterns, queries, stoppingRule(options), {
     record: options.trajectory ?? true,
@@ -83,9 +83,23 @@ const cache = new WeakMap<LinearFeatureMap, WeakMap<object, Map<string, { memory
 /**
  * The memory a kernelized step runs on: keys `WᵀΦ(Ξ)` (two products on the backend) with the bias's offsets as
  * one more column, values Ξ; for the identity map the patterns themselves, so that Φ = id is the plain network to
- * the bit. Cached by map, pattern array and backend (neither may change in place after use).
+ * the bit. Cached by map, pattern array and backend (neither may change in place after use). With a bias the
+ * keys and values have one more column, against a constant 1 appended to each state.
+ *
+ * Shapes: patterns N × d → keys N × d (d + 1 with a bias), values N × d (d + 1).
+ *
+ * @example
+ * ```ts
+ * import { kernelMemory } from "./retrieve.ts";
+ * import { linearFeatureMap } from "./feature_map.ts";
+ * import { cpuBackend } from "../backend/cpu.ts";
+ * import { fromRows } from "../linalg/matrix.ts";
+ * import assert from "node:assert/strict";
+ * const { memory } = await kernelMemory(linearFeatureMap(fromRows([[2, 0], [0, 1]])), fromRows([[1, 1]]), cpuBackend);
+ * assert.deepEqual(Array.from(memory.keys.data), [4, 1]); // WᵀW ξ
+ * ```
  */
-async function prepared(
+export async function kernelMemory(
   map: LinearFeatureMap,
   patterns: Matrix,
   backend: Backend,
