@@ -100,6 +100,7 @@ export async function runMetastableTable(
     bias: true,
     requireFullRank: false,
     initScale: Math.sqrt(2 / X.cols),
+    onStep: ({ step, steps }) => log.tick(`${p.dataset}: U-Hop+ step ${step} of ${steps}`),
   });
   const columns = await metastableTable(X, Q, {
     maps: TABLE_MAPS,

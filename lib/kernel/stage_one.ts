@@ -82,6 +82,8 @@ export interface StageOneOptions {
    * and the map itself (not checked for rank; its arrays are its own, so it can be kept).
    */
   onEpoch?: (info: { epoch: number; loss: number; deltaMin: number; map: LinearFeatureMap }) => void;
+  /** Called after every optimiser step (for progress within long epochs of minibatches). */
+  onStep?: (info: { epoch: number; step: number; steps: number }) => void;
 }
 
 /** What Stage I returns. */
@@ -205,9 +207,11 @@ export async function separateMemories(patterns: Matrix, options: StageOneOption
     for (let k = 0; k < W.length; k++) W[k] *= f;
     if (b) { for (let k = 0; k < b.length; k++) b[k] *= f; }
   };
-  const move = (g: { weights: DenseMatrix; bias: Float64Array | null }) => {
+  let taken = 0;
+  const move = (g: { weights: DenseMatrix; bias: Float64Array | null }, epoch: number) => {
     step(opt, W, b, g);
     project();
+    options.onStep?.({ epoch, step: ++taken, steps });
   };
   // A fresh copy per map: backends cache converted operands by their array, so W must not change under them.
   const current = () =>
@@ -226,15 +230,15 @@ export async function separateMemories(patterns: Matrix, options: StageOneOption
   for (let epoch = 1; epoch <= epochs; epoch++) {
     try {
       if (batch === train.rows && tauAt(epoch - 1) === tauAt(Math.max(0, epoch - 2))) {
-        move(state.full); // the gradient measured after the last epoch, at this epoch's τ
+        move(state.full, epoch); // the gradient measured after the last epoch, at this epoch's τ
       } else if (batch === train.rows) {
-        move(await separationLoss(current(), train, lossOptions(epoch - 1)));
+        move(await separationLoss(current(), train, lossOptions(epoch - 1)), epoch);
       } else {
         shuffle(order, options.prng);
         for (let s = 0; s + 1 < train.rows; s += batch) {
           const rows = order.slice(s, Math.min(train.rows, s + batch));
           if (rows.length < 2) continue;
-          move(await separationLoss(current(), selectRows(train, rows), lossOptions(epoch - 1)));
+          move(await separationLoss(current(), selectRows(train, rows), lossOptions(epoch - 1)), epoch);
         }
       }
       if (!W.every(Number.isFinite)) throw new RangeError("W left the floating-point range");

@@ -58,6 +58,17 @@ Deno.test("Stage I: the same seed gives the same map; the backend changes only r
   c.loss.forEach((v, i) => assertClose(v, a.loss[i], 1e-9, `loss ${i}`));
 });
 
+Deno.test("Stage I reports every optimiser step: epochs × batches per epoch", async () => {
+  const seen: string[] = [];
+  await separateMemories(crowded(9), {
+    prng: createPrng(1),
+    epochs: 2,
+    batchSize: 8, // 30 memories: batches of 8, 8, 8, 6
+    onStep: ({ epoch, step, steps }) => seen.push(`${epoch}:${step}/${steps}`),
+  });
+  assert.deepEqual(seen, ["1:1/8", "1:2/8", "1:3/8", "1:4/8", "2:5/8", "2:6/8", "2:7/8", "2:8/8"]);
+});
+
 Deno.test("Stage I options: first-half training, a bias, init; contradictions and bad values are named", async () => {
   const X = crowded(5);
   const half = await separateMemories(X, {
