@@ -164,20 +164,21 @@ function unfusedStep(
   output: StepOutput,
 ): StepResult {
   const d = queries.cols, b = queries.rows;
-  const probabilities = matrix(b, n), states = matrix(b, dv);
-  const block = Math.min(QUERY_BLOCK, b);
+  // Without probabilities asked for, each row's map goes through one scratch row: no B × N matrix is made.
+  const probabilities = output.probabilities === false ? null : matrix(b, n), states = matrix(b, dv);
+  const block = Math.min(QUERY_BLOCK, b), row = probabilities ? null : new Float64Array(n);
   const scores = new Arr(block * n), out = new Arr(block * dv), z = new Float64Array(n);
   for (let q0 = 0; q0 < b; q0 += block) {
     const m = Math.min(block, b - q0);
     blas.gemmNT(new Arr(queries.data.subarray(q0 * d, (q0 + m) * d)), K, scores, m, n, d);
     for (let r = 0; r < m; r++) {
       const srow = scores.subarray(r * n, (r + 1) * n);
-      const prow = probabilities.data.subarray((q0 + r) * n, (q0 + r + 1) * n);
+      const prow = probabilities ? probabilities.data.subarray((q0 + r) * n, (q0 + r + 1) * n) : row!;
       applyScaled(scaleShifted(srow, spec.beta, z, "update"), spec, prow);
       srow.set(prow);
     }
     blas.gemmNN(scores, V, out, m, dv, n);
     states.data.set(out.subarray(0, m * dv), q0 * dv);
   }
-  return output.probabilities === false ? { states } : { states, probabilities };
+  return probabilities ? { states, probabilities } : { states };
 }

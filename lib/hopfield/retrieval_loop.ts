@@ -70,7 +70,8 @@ export function* retrievalLoop(
   const n = patterns.rows, d = patterns.cols, b = queries.rows;
   const { record } = options, eachStep = options.eachStep || record;
   const states = matrix(b, d), before = eachStep ? null : matrix(b, d);
-  let probabilities = matrix(b, n);
+  // Filled update by update when each step brings its probabilities; otherwise asked for once at the end.
+  let probabilities = eachStep ? matrix(b, n) : null;
   states.data.set(queries.data);
   const steps = new Array<number>(b).fill(0), converged = new Array<boolean>(b).fill(false);
   const paths: Trajectory[] = record
@@ -96,7 +97,7 @@ export function* retrievalLoop(
       before?.data.set(states.data.subarray(q * d, (q + 1) * d), q * d);
       states.data.set(r.states.data.subarray(i * d, (i + 1) * d), q * d);
       steps[q]++;
-      if (eachStep) probabilities.data.set(r.probabilities!.data.subarray(i * n, (i + 1) * n), q * n);
+      if (probabilities) probabilities.data.set(r.probabilities!.data.subarray(i * n, (i + 1) * n), q * n);
       if (record) {
         paths[q].energy.push(energies![i]);
         paths[q].delta.push(delta);
@@ -114,7 +115,7 @@ export function* retrievalLoop(
     const last = (yield { op: "step", states: before, probabilities: true }) as { probabilities?: Matrix };
     probabilities = last.probabilities!;
   }
-  return { states, probabilities, steps, converged, trajectories: paths };
+  return { states, probabilities: probabilities!, steps, converged, trajectories: paths };
 }
 
 /** The rows of `m` at `rows`, as a new matrix. */
