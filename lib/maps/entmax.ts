@@ -27,7 +27,8 @@ import { infiniteShare, sortedDescending } from "./sparsemax.ts";
 export function entmax15(z: ArrayLike<number>, out: Float64Array = new Float64Array(z.length)): Float64Array {
   const m = checkedMax(z, "compute entmax15");
   if (m === Infinity) return infiniteShare(z, out);
-  const s = sortedDescending(z);
+  // p_max = (0 − τ)² ≤ 1 in units of (z − m)/2, so τ ≥ −1: no entry with z ≤ m − 2 is in the support.
+  const s = sortedDescending(z, m, 2);
   let sum = 0, sumSq = 0, tauStar = 0;
   for (let r = 0; r < s.length && s[r] > -Infinity; r++) {
     const x = (s[r] - m) / 2;

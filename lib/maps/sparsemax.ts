@@ -5,9 +5,18 @@
  */
 import { checkedMax } from "./softmax.ts";
 
-/** Indices of `z` sorted by decreasing value (−∞ last). @internal */
-export function sortedDescending(z: ArrayLike<number>): Float64Array {
-  const s = Float64Array.from(z);
+/**
+ * The values of `z` with `z − top > −width`, sorted in decreasing order (`top` = max z). The sparse maps pass a
+ * width beyond which no entry can be in the support (every probability is at most 1), so that a long score row
+ * with a short support sorts a few candidates instead of all of it; the sorted prefix, and so every sum over it,
+ * is the same. Entries equal to −∞ are never kept. @internal
+ */
+export function sortedDescending(z: ArrayLike<number>, top: number, width = Infinity): Float64Array {
+  let k = 0;
+  for (let i = 0; i < z.length; i++) if (z[i] - top > -width) k++;
+  const s = new Float64Array(k);
+  k = 0;
+  for (let i = 0; i < z.length; i++) if (z[i] - top > -width) s[k++] = z[i];
   s.sort();
   s.reverse();
   return s;
@@ -32,7 +41,8 @@ export function sparsemax(
 ): Float64Array {
   const m = checkedMax(z, "compute sparsemax");
   if (m === Infinity) return infiniteShare(z, out);
-  const s = sortedDescending(z);
+  // p_max = m − τ ≤ 1, so τ ≥ m − 1 and no entry with z − m ≤ −1 is in the support.
+  const s = sortedDescending(z, m, 1);
   let cum = 0, k = 0, cumK = 0;
   for (let j = 0; j < s.length && s[j] > -Infinity; j++) {
     // Shift by the max so that 1 + k·z₍ₖ₎ > Σ stays accurate for large scores.
