@@ -24,7 +24,7 @@ import {
 import { linearFeatureMap } from "../kernel/feature_map.ts";
 import { metastableSizes, sizeDistribution, SUPPORT_BINS } from "../experiments/metastable.ts";
 import { SEPARATION_LOSSES, separationLoss, type SeparationLossKind } from "../kernel/separation_loss.ts";
-import { separateMemories } from "../kernel/stage_one.ts";
+import { separateMemories, type StageOneOptions, type StageOneResult } from "../kernel/stage_one.ts";
 import { createPrng } from "../linalg/prng.ts";
 import { Flags, parseArgs } from "./args.ts";
 
@@ -78,6 +78,29 @@ function readRows(path: string, flag: string): Matrix {
     );
   }
   return fromRows(rows as number[][]);
+}
+
+/**
+ * Stage I as the `uhop` and `uhop-plus` commands run it: the memories of `--patterns`, the backend (auto, f64),
+ * `--epochs`, `--seed` and progress per epoch, with the command's own options.
+ */
+async function stageOne(
+  f: Flags,
+  name: string,
+  options: (patterns: Matrix) => Omit<StageOneOptions, "prng" | "backend" | "epochs" | "onEpoch">,
+): Promise<{ backend: Backend; r: StageOneResult }> {
+  const log = progress(name);
+  const patterns = readRows(f.string("patterns"), "patterns");
+  const backend = await backendFlag(f, "auto", "f64"), epochs = f.integer("epochs", 100, 1_000_000);
+  const r = await separateMemories(patterns, {
+    prng: createPrng(f.integer("seed", 1)),
+    backend,
+    epochs,
+    ...options(patterns),
+    onEpoch: ({ epoch, loss, deltaMin }) =>
+      log.tick(`epoch ${epoch}/${epochs}: loss ${loss.toPrecision(6)}, Δ_min ${deltaMin.toPrecision(4)}`),
+  });
+  return { backend, r };
 }
 
 function lossKind(flags: Flags): SeparationLossKind {
@@ -187,21 +210,13 @@ export const COMMANDS: Record<string, Command> = {
       "U-Hop Stage I (Wu et al. 2024) on the memories in FILE: {backend, weights, loss_history, delta_min_before, delta_min_after}",
     flags: ["patterns", "epochs", "lr", "loss", "t", "tau", "seed", "optimiser", "backend"],
     async run(f) {
-      const log = progress("uhop");
-      const patterns = readRows(f.string("patterns"), "patterns");
-      const backend = await backendFlag(f, "auto", "f64"), epochs = f.integer("epochs", 100, 1_000_000);
-      const r = await separateMemories(patterns, {
-        prng: createPrng(f.integer("seed", 1)),
-        backend,
-        epochs,
+      const { backend, r } = await stageOne(f, "uhop", () => ({
         loss: lossKind(f),
         t: f.has("t") ? f.number("t") : undefined,
         tau: f.has("tau") ? f.number("tau") : undefined,
         lr: f.has("lr") ? f.number("lr") : undefined,
         optimiser: optimiserKind(f),
-        onEpoch: ({ epoch, loss, deltaMin }) =>
-          log.tick(`epoch ${epoch}/${epochs}: loss ${loss.toPrecision(6)}, Δ_min ${deltaMin.toPrecision(4)}`),
-      });
+      }));
       return {
         backend: backendLabel(backend),
         weights: toRows(r.map.weights),
@@ -216,13 +231,7 @@ export const COMMANDS: Record<string, Command> = {
       "U-Hop+ (Hu et al. 2024, Algorithm 1) on the memories in FILE: Adam on the τ log-sum-exp separation loss of Φ(x) = Wx + b: {backend, weights, bias, loss_history, delta_min_history}",
     flags: ["patterns", "dim-phi", "tau", "epochs", "batch", "lr", "seed", "backend"],
     async run(f) {
-      const log = progress("uhop-plus");
-      const patterns = readRows(f.string("patterns"), "patterns");
-      const backend = await backendFlag(f, "auto", "f64"), epochs = f.integer("epochs", 100, 1_000_000);
-      const r = await separateMemories(patterns, {
-        prng: createPrng(f.integer("seed", 1)),
-        backend,
-        epochs,
+      const { backend, r } = await stageOne(f, "uhop-plus", (patterns) => ({
         loss: "log-sum-exp",
         tau: f.number("tau", 0.1),
         optimiser: "adam",
@@ -232,9 +241,7 @@ export const COMMANDS: Record<string, Command> = {
         bias: true,
         requireFullRank: false,
         initScale: Math.sqrt(2 / patterns.cols),
-        onEpoch: ({ epoch, loss, deltaMin }) =>
-          log.tick(`epoch ${epoch}/${epochs}: loss ${loss.toPrecision(6)}, Δ_min ${deltaMin.toPrecision(4)}`),
-      });
+      }));
       return {
         backend: backendLabel(backend),
         weights: toRows(r.map.weights),

@@ -188,3 +188,19 @@ export function mnistPatterns(n: number, normalisation: MnistNormalisation): Mat
   }
   return out;
 }
+
+/**
+ * Maps pixels from [0, 1] to [−1, 1] (2p − 1), as the hopfield-layers blog does: all digits then have nearly
+ * equal norms (≈ 28), so dot-product scores rank by distance, and a masked pixel (0) is neutral grey.
+ *
+ * @example
+ * ```ts
+ * import { bipolarPixels } from "./mnist.ts";
+ * import { fromRows } from "../linalg/matrix.ts";
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(Array.from(bipolarPixels(fromRows([[0, 0.5, 1]])).data), [-1, 0, 1]);
+ * ```
+ */
+export function bipolarPixels(images: Matrix): Matrix {
+  return { data: images.data.map((v) => 2 * v - 1), rows: images.rows, cols: images.cols };
+}

@@ -6,7 +6,7 @@
  */
 import { gaussianNoise, maskHalf } from "../data/corrupt.ts";
 import { distinctStates } from "../hopfield/fixed_points.ts";
-import { loadMnist } from "../data/mnist.ts";
+import { bipolarPixels, loadMnist } from "../data/mnist.ts";
 import { nearestRows } from "../backend/nearest.ts";
 import { retrieveOn } from "../backend/retrieve.ts";
 import { backendLabel } from "../backend/select.ts";
@@ -62,12 +62,6 @@ export interface MnistRetrievalData {
   corruptions: CorruptionResult[];
   /** The backend the retrievals ran on. */
   backend: string;
-}
-
-/** Maps pixels from [0, 1] to [−1, 1] (2p − 1), as the hopfield-layers blog does: all digits then have
- * nearly equal norms (≈ 28), so dot-product scores rank by distance, and a masked pixel (0) is neutral grey. */
-export function bipolarPixels(images: Matrix): Matrix {
-  return { data: images.data.map((v) => 2 * v - 1), rows: images.rows, cols: images.cols };
 }
 
 /** Stores N digits, corrupts some of them, and retrieves at each β. */

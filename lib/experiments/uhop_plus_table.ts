@@ -12,7 +12,7 @@
  * @module
  */
 import * as Plot from "@observablehq/plot";
-import { loadMnist } from "../data/mnist.ts";
+import { bipolarPixels, loadMnist } from "../data/mnist.ts";
 import { backendLabel } from "../backend/select.ts";
 import type { Backend } from "../backend/types.ts";
 import { type Matrix, matrix, unitRows } from "../linalg/matrix.ts";
@@ -61,10 +61,9 @@ export const TABLE_MAPS: MapKind[] = ["softmax", "entmax15", "sparsemax"];
 /** Memories and queries of a protocol. */
 function dataOf(p: MetastableProtocol): { X: Matrix; Q: Matrix } {
   if (p.dataset === "mnist") {
-    const pm = (m: Matrix) => ({ ...m, data: m.data.map((v) => 2 * v - 1) });
     return {
-      X: pm(loadMnist({ split: "train", count: p.memories }).images),
-      Q: pm(loadMnist({ split: "test", count: p.queries }).images),
+      X: bipolarPixels(loadMnist({ split: "train", count: p.memories }).images),
+      Q: bipolarPixels(loadMnist({ split: "test", count: p.queries }).images),
     };
   }
   const prng = createPrng(p.seed),
