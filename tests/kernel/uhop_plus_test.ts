@@ -1,6 +1,14 @@
 // U-Hop+ (Hu et al. 2024): the tempered separation losses and Algorithm 1.
 import assert from "node:assert/strict";
-import { identityFeatureMap, separateMemories, separationLoss } from "../../lib/kernel/mod.ts";
+import {
+  features,
+  gaussianFeatureMap,
+  identityFeatureMap,
+  linearFeatureMap,
+  separateMemories,
+  separationLoss,
+} from "../../lib/kernel/mod.ts";
+import { mapToInputs, mapToWhitened, whiten, whitening } from "../../lib/kernel/whiten.ts";
 import { fromRows, type Matrix, matrix } from "../../lib/linalg/matrix.ts";
 import { createPrng } from "../../lib/linalg/prng.ts";
 import { assertClose } from "../helpers.ts";
@@ -55,20 +63,19 @@ function inputs(m: number, d: number, prng: ReturnType<typeof createPrng>): Matr
   return X;
 }
 
-Deno.test("U-Hop+ reaches the regular simplex (M ≤ D_Φ + 1) and the cross-polytope (M = 2D_Φ, d ≥ M) from most random starts", async () => {
-  // Measured here: from 10 random starts the simplex is reached in 9, 8 and 5 of 10 for M = 3, 4, 5 (D_Φ = M − 1);
-  // the other starts stop at Δ ≈ 1, an orthogonal/antipodal arrangement: the features are points of an affine
-  // image, and reaching the simplex from there would take a feature through the origin, where its direction is
-  // undefined. The cross-polytope was reached from every start.
-  const runs: [number, number, number, number, number][] = [
-    // [M, D_Φ, d, Δ_min of the optimal code, starts (of 10) that must reach it]
-    [3, 2, 2, 1.5, 8],
-    [4, 3, 3, 4 / 3, 7],
-    [5, 4, 4, 1.25, 5],
-    [6, 3, 6, 1, 10],
-    [8, 4, 8, 1, 10],
+Deno.test("U-Hop+ reaches the regular simplex (M ≤ D_Φ + 1) and the cross-polytope (M = 2D_Φ, d ≥ M) from every random start", async () => {
+  // With `whiten` every start reaches the optimal code in 1000 steps; without it, 3000 steps left 2, 2 and 5 of
+  // 10 starts near Δ = 1 for M = 3, 4, 5: those were the inputs whose [Ξ 1] was ill-conditioned (see whiten.ts).
+  const runs: [number, number, number, number][] = [
+    // [M, D_Φ, d, Δ_min of the optimal code]
+    [3, 2, 2, 1.5],
+    [4, 3, 3, 4 / 3],
+    [5, 4, 4, 1.25],
+    [6, 5, 5, 1.2],
+    [6, 3, 6, 1],
+    [8, 4, 8, 1],
   ];
-  for (const [M, D, d, best, need] of runs) {
+  for (const [M, D, d, best] of runs) {
     const ends: number[] = [];
     for (let seed = 0; seed < 10; seed++) {
       const prng = createPrng(seed * 31 + M);
@@ -79,8 +86,9 @@ Deno.test("U-Hop+ reaches the regular simplex (M ≤ D_Φ + 1) and the cross-pol
         optimiser: "adam",
         lr: 0.05,
         schedule: "cosine",
-        epochs: 3000,
+        epochs: 1000,
         bias: true,
+        whiten: true,
         featureDim: D,
         requireFullRank: false,
         initScale: Math.sqrt(2 / d),
@@ -88,11 +96,47 @@ Deno.test("U-Hop+ reaches the regular simplex (M ≤ D_Φ + 1) and the cross-pol
       assert.ok(r.deltaMin[0] < best - 0.1, `M = ${M}, seed ${seed}: the start is not already optimal`);
       ends.push(r.deltaMin.at(-1)!);
     }
-    const reached = ends.filter((v) => Math.abs(v - best) < 1e-3).length;
     const what = `M = ${M}, D_Φ = ${D}, d = ${d}: final Δ_min ${ends.map((v) => v.toFixed(4)).join(", ")}`;
-    assert.ok(reached >= need, `${what}: ${reached} of 10 reached ${best.toFixed(4)}`);
-    assert.ok(ends.every((v) => v > 0.99), `${what}: a start ended below the orthogonal arrangement`);
+    assert.ok(
+      ends.every((v) => Math.abs(v - best) < 1e-3),
+      `${what}: not every start reached ${best.toFixed(4)}`,
+    );
   }
+});
+
+Deno.test("whiten: the same features in whitened and input coordinates; an init is carried over exactly", async () => {
+  const prng = createPrng(3), X = inputs(7, 4, prng);
+  for (const centre of [true, false]) {
+    const w = whitening(X, { centre });
+    const Y = whiten(X, w);
+    // Whitened second moments are the identity.
+    for (let a = 0; a < 4; a++) {
+      for (let b = 0; b < 4; b++) {
+        let m = 0;
+        for (let i = 0; i < 7; i++) m += (Y.data[i * 4 + a] * Y.data[i * 4 + b]) / 7;
+        assertClose(m, a === b ? 1 : 0, 1e-10, `centre ${centre} C[${a}][${b}]`);
+      }
+    }
+    const whitened = gaussianFeatureMap(4, 3, { prng, requireFullRank: false });
+    const map = mapToInputs(
+      centre ? linearFeatureMap(whitened.weights, { bias: [1, -2, 0.5], requireFullRank: false }) : whitened,
+      w,
+    );
+    const there = features(centre ? mapToWhitened(map, w) : whitened, Y), here = features(map, X);
+    here.data.forEach((v, k) => assertClose(v, there.data[k], 1e-10, `centre ${centre} feature ${k}`));
+  }
+  // An init goes in and comes out unchanged after zero epochs.
+  const init = linearFeatureMap(inputs(3, 4, prng), { bias: [0.1, 0.2, 0.3], requireFullRank: false });
+  const r = await separateMemories(X, {
+    prng,
+    init,
+    whiten: true,
+    epochs: 0,
+    loss: "log-sum-exp",
+    requireFullRank: false,
+  });
+  r.map.weights.data.forEach((v, k) => assertClose(v, init.weights.data[k], 1e-10, `W ${k}`));
+  r.map.bias!.forEach((v, k) => assertClose(v, init.bias![k], 1e-10, `b ${k}`));
 });
 
 Deno.test("U-Hop+: a τ schedule over epochs, and projectNorm keeps ‖(W, b)‖ while leaving every loss unchanged", async () => {
