@@ -54,6 +54,7 @@ export function blasBackend(precision: "f32" | "f64" = "f32"): Backend | null {
     if (!c) converted.set(m.data, c = new Arr(m.data));
     return c;
   };
+  const fresh = (m: DenseMatrix): FloatArray => (m.data instanceof Arr ? m.data : new Arr(m.data));
   const guard = (X: DenseMatrix, Q: DenseMatrix, spec?: MapSpec) => {
     if (precision === "f32") checkF32("blas", X, Q, spec);
   };
@@ -104,8 +105,10 @@ export function blasBackend(precision: "f32" | "f64" = "f32"): Backend | null {
             checkF32("blas", A, null);
             checkF32("blas", B, null);
           }
-          let a = asArr(A), ta = options.transposeA ?? false;
-          const b = asArr(B), c = new Arr(m * n), tb = options.transposeB ?? false;
+          // Converted afresh on every call (O(size) against the product's O(mnk)): a matmul's operands are often
+          // arrays their owner changes in place between calls, which the step's conversion cache would miss.
+          let a = fresh(A), ta = options.transposeA ?? false;
+          const b = fresh(B), c = new Arr(m * n), tb = options.transposeB ?? false;
           if (ta && tb) [a, ta] = [transposeTiled({ rows: A.rows, cols: A.cols, data: a }).data, false];
           if (ta) blas.gemmTN(a, b, c, m, n, k);
           else blas.gemm(tb, m, n, k, a, k, b, tb ? k : n, 0, c, n);

@@ -131,9 +131,11 @@ export async function uhopStep(
       return widen((await backend.step(memories, queries, spec, { probabilities: false })).states);
     }
     if (!ctx.map) throw new RangeError(`Cannot run ${method}: it needs Stage I's feature map (ctx.map)`);
-    if (ctx.map.bias) throw new RangeError(`Cannot run ${method}: the protocol's feature map has no bias`);
-    const { memory } = await kernelMemory(ctx.map, memories, backend);
-    return widen((await backend.step(memory, queries, spec, { probabilities: false })).states);
+    const kernel = await kernelMemory(ctx.map, memories, backend);
+    const out = await backend.step(kernel.memory, await kernel.queries(queries), spec, {
+      probabilities: false,
+    });
+    return widen(kernel.states(out.states));
   }
   if (method === "poly-10") {
     const S = await backend.scores(memories, queries);

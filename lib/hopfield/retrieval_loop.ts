@@ -54,8 +54,9 @@ export type LoopReply = { states: DenseMatrix; probabilities?: Matrix } | Float6
  * The retrieval loop over a batch: every still-moving query takes one batched update per round; a query stops
  * on its own once `‖ξ_{t+1} − ξ_t‖ ≤ eps` or after `maxSteps` updates. With `record` it asks for the energies
  * before and after each update and keeps each query's trajectory. With `eachStep` it asks for the probabilities
- * of every update (free on the reference, where the update computes them anyway); otherwise it asks once, at the
- * end, for the update of each query's last state but one, whose probabilities are the last update's. @internal
+ * of every update (free on the reference, where the update computes them anyway); otherwise only in the last
+ * possible round (`maxSteps`), and once more at the end for the queries that stopped earlier: the update of their
+ * last state but one, whose probabilities are their last update's. @internal
  */
 export function* retrievalLoop(
   patterns: DenseMatrix,
@@ -70,8 +71,9 @@ export function* retrievalLoop(
   const n = patterns.rows, d = patterns.cols, b = queries.rows;
   const { record } = options, eachStep = options.eachStep || record;
   const states = matrix(b, d), before = eachStep ? null : matrix(b, d);
-  // Filled update by update when each step brings its probabilities; otherwise asked for once at the end.
-  let probabilities = eachStep ? matrix(b, n) : null;
+  // Filled update by update when each step brings its probabilities; otherwise by the last possible round, and
+  // for queries that stopped before it, by one more update of their last state but one.
+  const probabilities = matrix(b, n);
   states.data.set(queries.data);
   const steps = new Array<number>(b).fill(0), converged = new Array<boolean>(b).fill(false);
   const paths: Trajectory[] = record
@@ -82,9 +84,11 @@ export function* retrievalLoop(
     paths.forEach((p, q) => p.energy.push(e[q]));
   }
   let active = Array.from({ length: b }, (_, q) => q);
+  const early: number[] = []; // queries that stopped before the round that brings probabilities
   for (let t = 0; t < rule.maxSteps && active.length > 0; t++) {
     const Q = active.length === b ? states : gather(states, active);
-    const r = (yield { op: "step", states: Q, probabilities: eachStep }) as {
+    const withP = eachStep || t === rule.maxSteps - 1;
+    const r = (yield { op: "step", states: Q, probabilities: withP }) as {
       states: Matrix;
       probabilities?: Matrix;
     };
@@ -97,7 +101,7 @@ export function* retrievalLoop(
       before?.data.set(states.data.subarray(q * d, (q + 1) * d), q * d);
       states.data.set(r.states.data.subarray(i * d, (i + 1) * d), q * d);
       steps[q]++;
-      if (probabilities) probabilities.data.set(r.probabilities!.data.subarray(i * n, (i + 1) * n), q * n);
+      if (withP) probabilities.data.set(r.probabilities!.data.subarray(i * n, (i + 1) * n), q * n);
       if (record) {
         paths[q].energy.push(energies![i]);
         paths[q].delta.push(delta);
@@ -105,17 +109,23 @@ export function* retrievalLoop(
         for (let j = 0; j < n; j++) if (r.probabilities!.data[i * n + j] > 0) support++;
         paths[q].support.push(support);
       }
-      if (delta <= rule.eps) converged[q] = true;
-      else still.push(q);
+      if (delta <= rule.eps) {
+        converged[q] = true;
+        if (!withP) early.push(q);
+      } else still.push(q);
     });
     active = still;
     options.onProgress?.({ step: t + 1, active: active.length });
   }
-  if (before) {
-    const last = (yield { op: "step", states: before, probabilities: true }) as { probabilities?: Matrix };
-    probabilities = last.probabilities!;
+  if (early.length > 0) {
+    early.sort((x, y) => x - y);
+    const Q = early.length === b ? before! : gather(before!, early);
+    const last = (yield { op: "step", states: Q, probabilities: true }) as { probabilities?: Matrix };
+    early.forEach((q, i) =>
+      probabilities.data.set(last.probabilities!.data.subarray(i * n, (i + 1) * n), q * n)
+    );
   }
-  return { states, probabilities: probabilities!, steps, converged, trajectories: paths };
+  return { states, probabilities, steps, converged, trajectories: paths };
 }
 
 /** The rows of `m` at `rows`, as a new matrix. */

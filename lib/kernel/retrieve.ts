@@ -14,10 +14,9 @@ import type { Backend, KeyValueMemory } from "../backend/types.ts";
 import { features, type LinearFeatureMap } from "./feature_map.ts";
 
 /**
- * Kernelized retrieval of every query on a backend. The kernel values are one product with the keys
- * `k_μ = WᵀΦ(ξ_μ)` ({@link kernelKeys}), so each update is one key/value step of the backend (keys `WᵀΦ(Ξ)`,
- * values Ξ); a bias b adds `c_μ = ⟨Φ(ξ_μ), b⟩` to the scores, carried as one more key column against a
- * constant 1 appended to the state (the values get a column of ones, and `Σ p_μ = 1` keeps it 1). Energies are
+ * Kernelized retrieval of every query on a backend. Each update is one key/value step of the backend on the
+ * memory of {@link kernelMemory} (keys Φ(Ξ) against queries Φ(x) when D_Φ < d, keys `WᵀΦ(Ξ)` against x
+ * otherwise; values Ξ). Energies are
  * the kernelized energy {@link kernelEnergy}, on the host in Float64. With `Φ = id` the states, probabilities and
  * steps are those of `retrieveOn()` on the same backend.
  *
@@ -52,7 +51,7 @@ export async function kernelRetrieveOn(
     );
   }
   checkPatterns(patterns, queries, action);
-  const { memory } = await kernelMemory(map, patterns, backend);
+  const kernel = await kernelMemory(map, patterns, backend);
   let F: Matrix | null = null, maxNorm = 0; // the features, for energies only
   const loop = retrievalLoop(patterns, queries, stoppingRule(options), {
     record: options.trajectory ?? true,
@@ -63,9 +62,9 @@ export async function kernelRetrieveOn(
   while (!next.done) {
     const r = next.value;
     if (r.op === "step") {
-      const states = map.bias ? appendColumn(r.states as Matrix, null) : r.states;
-      const out = await backend.step(memory, states, spec, { probabilities: r.probabilities });
-      next = loop.next(map.bias ? { ...out, states: dropLastColumn(out.states) } : out);
+      const queries = await kernel.queries(r.states);
+      const out = await backend.step(kernel.memory, queries, spec, { probabilities: r.probabilities });
+      next = loop.next({ ...out, states: kernel.states(out.states) });
     } else {
       if (!F) {
         F = features(map, patterns);
@@ -77,16 +76,37 @@ export async function kernelRetrieveOn(
   return { ...next.value, backend };
 }
 
-/** The key/value memory of (map, patterns) per backend kind, made once: retrieval in blocks of queries reuses it. */
-const cache = new WeakMap<LinearFeatureMap, WeakMap<object, Map<string, { memory: KeyValueMemory }>>>();
+/**
+ * A kernelized memory ready for backend steps: the key/value memory, how a batch of states becomes the step's
+ * queries, and how the step's output becomes states again.
+ */
+export interface KernelMemory {
+  /** Keys and values on the backend. */
+  memory: KeyValueMemory;
+  /** States B × d → the queries the keys expect. */
+  queries(states: DenseMatrix): Promise<DenseMatrix>;
+  /** The step's output → states B × d. */
+  states(out: DenseMatrix): DenseMatrix;
+}
+
+/** The kernelized memory of (map, patterns) per backend kind, made once: retrieval in blocks reuses it. */
+const cache = new WeakMap<LinearFeatureMap, WeakMap<object, Map<string, KernelMemory>>>();
 
 /**
- * The memory a kernelized step runs on: keys `WᵀΦ(Ξ)` (two products on the backend) with the bias's offsets as
- * one more column, values Ξ; for the identity map the patterns themselves, so that Φ = id is the plain network to
- * the bit. Cached by map, pattern array and backend (neither may change in place after use). With a bias the
- * keys and values have one more column, against a constant 1 appended to each state.
+ * The memory a kernelized step runs on, in whichever space has fewer columns; the scores
+ * `⟨Φ(x), Φ(ξ_μ)⟩ = ⟨Wx + b, Wξ_μ + b⟩` are the same either way.
  *
- * Shapes: patterns N × d → keys N × d (d + 1 with a bias), values N × d (d + 1).
+ * - Feature space, when D_Φ < d (U-Hop+'s 784 → 200): keys Φ(Ξ), values Ξ, and each step's queries are Φ(x)
+ *   (one product on the backend): the score product costs D_Φ, not d, per pair.
+ * - Input space otherwise: keys `WᵀΦ(Ξ)` (two products on the backend), with a bias's offsets `⟨Φ(ξ_μ), b⟩` as one
+ *   more key column against a constant 1 appended to each state (the values get a column of ones, and
+ *   `Σ p_μ = 1` keeps it 1). For the identity map the patterns themselves, so that Φ = id is the plain network
+ *   to the bit.
+ *
+ * Cached by map, pattern array and backend (neither may change in place after use).
+ *
+ * Shapes: patterns N × d → keys N × D_Φ, values N × d (feature space); keys and values N × d, N × (d + 1) with a
+ * bias (input space).
  *
  * @example
  * ```ts
@@ -103,7 +123,7 @@ export async function kernelMemory(
   map: LinearFeatureMap,
   patterns: Matrix,
   backend: Backend,
-): Promise<{ memory: KeyValueMemory }> {
+): Promise<KernelMemory> {
   let byPatterns = cache.get(map);
   if (!byPatterns) cache.set(map, byPatterns = new WeakMap());
   let byBackend = byPatterns.get(patterns.data);
@@ -111,27 +131,52 @@ export async function kernelMemory(
   const kind = `${backend.name}-${backend.precision}`;
   let entry = byBackend.get(kind);
   if (entry) return entry;
+  const same = (m: DenseMatrix) => m;
   if (isIdentity(map)) {
-    entry = { memory: { keys: patterns, values: patterns } };
+    entry = {
+      memory: { keys: patterns, values: patterns },
+      queries: (x) => Promise.resolve(x),
+      states: same,
+    };
   } else {
     const F = asF64(await backend.matmul(patterns, map.weights, { transposeB: true }));
-    const offsets = new Float64Array(patterns.rows), D = map.featureDim;
-    if (map.bias) {
-      for (let mu = 0; mu < patterns.rows; mu++) {
-        let c = 0;
-        for (let r = 0; r < D; r++) c += (F.data[mu * D + r] += map.bias[r]) * map.bias[r];
-        offsets[mu] = c;
+    addBias(F, map.bias);
+    if (map.featureDim < map.inputDim) {
+      entry = {
+        memory: { keys: F, values: patterns },
+        queries: async (x) =>
+          addBias(asF64(await backend.matmul(x, map.weights, { transposeB: true })), map.bias),
+        states: same,
+      };
+    } else {
+      const keys = asF64(await backend.matmul(F, map.weights));
+      if (map.bias) {
+        const offsets = new Float64Array(patterns.rows), D = map.featureDim;
+        for (let mu = 0; mu < patterns.rows; mu++) {
+          let c = 0;
+          for (let r = 0; r < D; r++) c += F.data[mu * D + r] * map.bias[r];
+          offsets[mu] = c;
+        }
+        entry = {
+          memory: { keys: appendColumn(keys, offsets), values: appendColumn(patterns, null) },
+          queries: (x) => Promise.resolve(appendColumn(x, null)),
+          states: dropLastColumn,
+        };
+      } else {
+        entry = { memory: { keys, values: patterns }, queries: (x) => Promise.resolve(x), states: same };
       }
     }
-    const keys = asF64(await backend.matmul(F, map.weights));
-    entry = {
-      memory: map.bias
-        ? { keys: appendColumn(keys, offsets), values: appendColumn(patterns, null) }
-        : { keys, values: patterns },
-    };
   }
   byBackend.set(kind, entry);
   return entry;
+}
+
+/** `F += 1 bᵀ` in place (nothing without a bias); returns F. */
+function addBias(F: Matrix, bias: Float64Array | null): Matrix {
+  if (!bias) return F;
+  const D = F.cols;
+  for (let i = 0; i < F.rows; i++) for (let r = 0; r < D; r++) F.data[i * D + r] += bias[r];
+  return F;
 }
 
 /** Whether the map is exactly the identity (square W = I, no bias). */

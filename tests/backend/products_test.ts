@@ -109,3 +109,14 @@ Deno.test("matmul on every backend: all four transpose combinations against the 
     await assert.rejects(() => backend!.matmul(A, A), /\(13 × 21\) and op\(B\) \(13 × 21\)/, name);
   }
 });
+
+Deno.test("matmul on every backend sees an operand changed in place since the last call", async () => {
+  const A = fromRows([[1, 2], [3, 4]]), B = fromRows([[1, 0], [0, 1]]);
+  for (const [name, backend] of backends) {
+    await backend!.matmul(A, B);
+    A.data[0] = 10;
+    const c = await backend!.matmul(A, B);
+    assert.equal(c.data[0], 10, `${name}: the first product's operand was reused`);
+    A.data[0] = 1;
+  }
+});
