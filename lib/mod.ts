@@ -16,6 +16,7 @@ export * from "./linalg/mod.ts";
 export * from "./maps/mod.ts";
 export * from "./hopfield/mod.ts";
 export * from "./kernel/mod.ts";
+export * from "./approx/mod.ts";
 export * from "./optim/mod.ts";
 export * from "./theory/mod.ts";
 export * from "./data/mod.ts";

@@ -9,9 +9,10 @@ import { type RetrieveOptions, type RetrieveResult, stoppingRule } from "../hopf
 import { retrievalLoop } from "../hopfield/retrieval_loop.ts";
 import { checkPatterns, hopfieldSpec } from "../hopfield/options.ts";
 import type { Backend } from "./types.ts";
+import { approximationOf, lowRankAttention, lowRankMemory, type MethodOptions } from "../approx/low_rank.ts";
 
-/** `retrieve()` options plus the backend to run on. */
-export interface RetrieveOnOptions extends RetrieveOptions {
+/** `retrieve()` options plus the backend to run on and the kernel's method. */
+export interface RetrieveOnOptions extends RetrieveOptions, MethodOptions {
   /** The backend, chosen once by `selectBackend()` and passed down. */
   backend: Backend;
 }
@@ -21,6 +22,11 @@ export interface RetrieveOnOptions extends RetrieveOptions {
  * one batched backend step. On `cpu` it gives `retrieve()`'s numbers to the bit. With `trajectory: false` the
  * steps skip the B × N probabilities (the fused `blas` path), and the probabilities of each query's last update
  * are computed once at the end.
+ *
+ * With `method: "polynomial"` (degree g) or `"random-features"` (R features) each update is the low-rank
+ * attention of `approx/low_rank.ts` (softmax only): the memory is summarised once, `U(Ξ)ᵀ[Ξ | 1]`, and each
+ * update costs O(B·r·d); the result then carries the rank r. Energies along a trajectory are the exact energy
+ * of the states the approximate updates reach.
  *
  * Shapes: patterns N × d, queries B × d → states B × d, probabilities B × N.
  *
@@ -40,7 +46,7 @@ export async function retrieveOn(
   patterns: Matrix,
   queries: Matrix,
   options: RetrieveOnOptions,
-): Promise<RetrieveResult & { backend: Backend }> {
+): Promise<RetrieveResult & { backend: Backend; rank?: number }> {
   const spec = hopfieldSpec(options, "retrieve");
   const backend = options.backend;
   if (!backend || typeof backend.step !== "function") {
@@ -49,6 +55,15 @@ export async function retrieveOn(
     );
   }
   checkPatterns(patterns, queries, "retrieve");
+  const approximation = approximationOf(options);
+  if (approximation && spec.kind !== "softmax") {
+    throw new RangeError(
+      `Cannot retrieve: method ${approximation.method} approximates exp, so the map must be softmax: map=${spec.kind}`,
+    );
+  }
+  const lowRank = approximation
+    ? await lowRankMemory(patterns, patterns, approximation, spec.beta, backend)
+    : null;
   const loop = retrievalLoop(patterns, queries, stoppingRule(options), {
     record: options.trajectory ?? true,
     eachStep: backend.name === "cpu",
@@ -58,10 +73,12 @@ export async function retrieveOn(
   while (!next.done) {
     const r = next.value;
     next = loop.next(
-      r.op === "step"
-        ? await backend.step(patterns, r.states, spec, { probabilities: r.probabilities })
-        : await backend.energies(patterns, r.states, spec),
+      r.op === "energies"
+        ? await backend.energies(patterns, r.states, spec)
+        : lowRank
+        ? await lowRankAttention(lowRank, r.states, backend, { probabilities: r.probabilities })
+        : await backend.step(patterns, r.states, spec, { probabilities: r.probabilities }),
     );
   }
-  return { ...next.value, backend };
+  return lowRank ? { ...next.value, backend, rank: lowRank.rank } : { ...next.value, backend };
 }

@@ -7,6 +7,8 @@
 import { BENCH_SIZES, runBench } from "../backend/bench.ts";
 import { runStageOneBench, STAGE_ONE_SIZES } from "../kernel/bench.ts";
 import { retrieveOn } from "../backend/retrieve.ts";
+import type { RetrievalMethod } from "../approx/low_rank.ts";
+import { LIMITS_SIZES, runLimitsBench } from "../approx/bench.ts";
 import { backendLabel, backendName, selectBackend } from "../backend/select.ts";
 import type { Backend, BackendName } from "../backend/types.ts";
 import { fromRows, type Matrix, toRows } from "../linalg/matrix.ts";
@@ -141,8 +143,24 @@ function backendFlag(f: Flags, fallback: BackendName, precision: "f32" | "f64" =
 /** The commands, by name. */
 export const COMMANDS: Record<string, Command> = {
   retrieve: {
-    summary: "iterate ξ ← X·map(βXᵀξ) from each query: {states, probabilities, steps, energies, converged}",
-    flags: ["patterns", "queries", "beta", "max-steps", "eps", "map", "alpha", "backend"],
+    summary:
+      "iterate ξ ← X·map(βXᵀξ) from each query: {states, probabilities, steps, energies, converged}; " +
+      "with --method polynomial --degree G or --method random-features --features R [--seed S] the updates are " +
+      "low-rank attention, and {method, rank} are printed too",
+    flags: [
+      "patterns",
+      "queries",
+      "beta",
+      "max-steps",
+      "eps",
+      "map",
+      "alpha",
+      "backend",
+      "method",
+      "degree",
+      "features",
+      "seed",
+    ],
     async run(f) {
       const log = progress("retrieve");
       const patterns = readRows(f.string("patterns"), "patterns");
@@ -154,11 +172,16 @@ export const COMMANDS: Record<string, Command> = {
         eps: f.number("eps", 1e-8),
         map: mapKind(f, "map"),
         alpha: f.has("alpha") ? f.number("alpha") : undefined,
+        method: f.has("method") ? f.string("method") as RetrievalMethod : undefined,
+        degree: f.has("degree") ? f.integer("degree", 2, 20) : undefined,
+        features: f.has("features") ? f.integer("features", 1, 1_000_000) : undefined,
+        seed: f.has("seed") ? f.integer("seed", 0, 2 ** 31) : undefined,
         onProgress: ({ step, active }) =>
           log.tick(`update ${step}: ${active} of ${queries.rows} queries still moving`),
       });
       return {
         backend: backendLabel(r.backend),
+        ...(r.rank === undefined ? {} : { method: f.string("method"), rank: r.rank }),
         states: toRows(r.states),
         probabilities: toRows(r.probabilities),
         steps: r.steps,
@@ -183,14 +206,25 @@ export const COMMANDS: Record<string, Command> = {
     summary:
       "S0–S2: time one retrieval step P = softmax(βQXᵀ), out = PX: {backend, size, median_ms, gflops, max_rel_err}; " +
       "U0–U2: one U-Hop Stage-I step (average separation loss and its gradient in W) beside this BLAS's 4096² sgemm: " +
-      "{backend, size, median_ms, gflops, sgemm_gflops, fraction_of_sgemm, peak_rss_mb}",
+      "{backend, size, median_ms, gflops, sgemm_gflops, fraction_of_sgemm, peak_rss_mb}; " +
+      "L0–L1: exact retrieval against the low-rank polynomial at τ = L = M = 4096 / 65 536, d = 16, entries in " +
+      "[−0.5, 0.5], β = 1/d: {backend, size, exact_ms, polynomial_ms, speedup, rel_error, rank, degree}",
     flags: ["size", "backend", "repeat"],
     async run(f) {
       const size = f.string("size", "S0");
-      if (!(size in BENCH_SIZES) && !(size in STAGE_ONE_SIZES)) {
-        throw new RangeError(`Cannot run bench: --size must be S0, S1, S2, U0, U1 or U2: --size=${size}`);
+      if (!(size in BENCH_SIZES) && !(size in STAGE_ONE_SIZES) && !(size in LIMITS_SIZES)) {
+        throw new RangeError(
+          `Cannot run bench: --size must be S0, S1, S2, U0, U1, U2, L0 or L1: --size=${size}`,
+        );
       }
       const backend = await backendFlag(f, "auto");
+      if (size in LIMITS_SIZES) {
+        const repeat = f.integer("repeat", 3, 100);
+        progress("bench")(
+          `${size} on ${backendLabel(backend)}: one untimed, then ${repeat} timed runs of each method`,
+        );
+        return runLimitsBench(backend, { size: size as keyof typeof LIMITS_SIZES, repeat });
+      }
       if (size in STAGE_ONE_SIZES) {
         const repeat = f.integer("repeat", 3, 100);
         progress("bench")(

@@ -17,6 +17,7 @@ import { hebbianRetrieve } from "../hopfield/classical.ts";
 import { denseRetrieve, type Interaction } from "../hopfield/dense.ts";
 import { distance, type Matrix, matrix, row, selectRows } from "../linalg/matrix.ts";
 import { createPrng, type Prng, sampleIndices } from "../linalg/prng.ts";
+import { approximationOf, type MethodOptions } from "../approx/low_rank.ts";
 import { type RateEstimate, rateEstimate } from "./rate_estimate.ts";
 import { progress } from "./scale.ts";
 import { type ThresholdRange, type ThresholdResult, thresholdSearch } from "./threshold_search.ts";
@@ -25,7 +26,7 @@ import { type ThresholdRange, type ThresholdResult, thresholdSearch } from "./th
 export type CapacityModel =
   | { kind: "classical" }
   | { kind: "dense"; interaction: Interaction }
-  | { kind: "modern"; beta: number };
+  | { kind: "modern"; beta: number; method?: MethodOptions };
 
 /** How patterns are drawn: ±1 entries, uniform on the sphere of `radius`, binarised MNIST digits, or Hadamard rows. */
 export type PatternDistribution = "bipolar" | "sphere" | "mnist" | "hadamard";
@@ -130,6 +131,12 @@ function checkProtocol(p: CapacityProtocol): void {
       `Cannot ${action}: criterion ${p.criterion.kind} needs ±1 patterns: distribution=${p.distribution}`,
     );
   }
+  if (p.model.kind === "modern" && p.model.method && p.criterion.kind === "stored") {
+    throw new RangeError(
+      `Cannot ${action}: the stored criterion is Theorem 3's event for exact retrieval: method=${p.model.method.method}`,
+    );
+  }
+  if (p.model.kind === "modern" && p.model.method) approximationOf(p.model.method);
   if (p.model.kind === "modern" && !p.backend) {
     throw new TypeError(`Cannot ${action}: the modern network needs a backend (from selectBackend())`);
   }
@@ -286,6 +293,7 @@ async function countRetrieved(
         eps: 1e-9,
         trajectory: false,
         backend: protocol.backend!,
+        ...m.method,
       });
       for (let q = 0; q < perTrial; q++) {
         if (retrieved(criterion, row(r.states, q), row(targets, q))) ok++;

@@ -27,3 +27,6 @@ export * from "./metastable.ts";
 export * from "./uhop_plus_table.ts";
 export * from "./uhop_plus_curves.ts";
 export * from "./uhop_plus_basins.ts";
+export * from "./limits_error.ts";
+export * from "./limits_scaling.ts";
+export * from "./limits_quality.ts";

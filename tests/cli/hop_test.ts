@@ -340,6 +340,34 @@ Deno.test("every command fed extreme values prints finite JSON or fails with a m
     ["uhop-plus", "--patterns", tiny, "--dim-phi", "2", "--epochs", "2", "--tau", "1e-300"],
     ["metastable", "--patterns", X, "--queries", Q, "--beta", "1e300", "--map", "sparsemax"],
     ["metastable", "--patterns", tiny, "--queries", tiny, "--beta", "1e-300", "--steps", "1e300"],
+    ["retrieve", "--patterns", X, "--queries", Q, "--beta", "1", "--method", "polynomial", "--degree", "2"],
+    [
+      "retrieve",
+      "--patterns",
+      tiny,
+      "--queries",
+      tiny,
+      "--beta",
+      "1",
+      "--method",
+      "random-features",
+      "--features",
+      "1e300",
+    ],
+    [
+      "retrieve",
+      "--patterns",
+      X,
+      "--queries",
+      Q,
+      "--beta",
+      "1e-300",
+      "--method",
+      "random-features",
+      "--features",
+      "8",
+    ],
+    ["bench", "--size", "L0", "--repeat", "1e300"],
   ];
   for (const line of lines) {
     const r = await hop(...line);
@@ -393,4 +421,43 @@ Deno.test("command-line mistakes are named: a flag without a value, stray or one
   );
   assert.match(r.err, /HOPFIELD_BACKEND=bogus/);
   assert.doesNotMatch(r.err, /--backend/);
+});
+
+Deno.test("hop retrieve --method polynomial and random-features print the rank and states near the exact ones", async () => {
+  const patterns = await tmpJson([[0.3, -0.2, 0.1], [-0.1, 0.4, 0.2], [0.2, 0.1, -0.3]]);
+  const queries = await tmpJson([[0.25, -0.1, 0.05]]);
+  const base = ["retrieve", "--patterns", patterns, "--queries", queries, "--beta", "1", "--max-steps", "2"];
+  const exact = JSON.parse((await hop(...base)).out);
+  const poly = JSON.parse((await hop(...base, "--method", "polynomial", "--degree", "6")).out);
+  assert.deepEqual([poly.method, poly.rank], ["polynomial", 84]);
+  poly.states[0].forEach((v: number, k: number) => assert.ok(Math.abs(v - exact.states[0][k]) < 1e-6));
+  const rf = JSON.parse(
+    (await hop(...base, "--method", "random-features", "--features", "2000", "--seed", "4")).out,
+  );
+  assert.deepEqual([rf.method, rf.rank], ["random-features", 2000]);
+  await assertFails([...base, "--degree", "2"], /degree applies to method polynomial: method=exact/);
+  await assertFails(
+    [...base, "--method", "polynomial", "--degree", "2", "--features", "5"],
+    /features applies to method random-features/,
+  );
+  await assertFails(
+    [...base, "--method", "polynomial", "--degree", "2", "--map", "sparsemax"],
+    /map must be softmax/,
+  );
+});
+
+Deno.test("hop bench --size L0 prints exact and polynomial times, the speedup, the error, rank and degree", async () => {
+  const r = JSON.parse((await hop("bench", "--size", "L0", "--repeat", "1", "--backend", "cpu")).out);
+  assert.deepEqual(Object.keys(r), [
+    "backend",
+    "size",
+    "exact_ms",
+    "polynomial_ms",
+    "speedup",
+    "rel_error",
+    "rank",
+    "degree",
+  ]);
+  assert.deepEqual([r.size, r.rank, r.degree], ["L0", 153, 2]);
+  assert.ok(r.rel_error < 1e-2 && r.speedup > 0);
 });
