@@ -17,6 +17,7 @@ export * from "./maps/mod.ts";
 export * from "./hopfield/mod.ts";
 export * from "./kernel/mod.ts";
 export * from "./approx/mod.ts";
+export * from "./layers/mod.ts";
 export * from "./optim/mod.ts";
 export * from "./theory/mod.ts";
 export * from "./data/mod.ts";

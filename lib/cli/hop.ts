@@ -7,6 +7,7 @@
 import { BENCH_SIZES, runBench } from "../backend/bench.ts";
 import { runStageOneBench, STAGE_ONE_SIZES } from "../kernel/bench.ts";
 import { retrieveOn } from "../backend/retrieve.ts";
+import { type LayerSpec, runLayerSpec } from "../layers/spec.ts";
 import type { RetrievalMethod } from "../approx/low_rank.ts";
 import { LIMITS_SIZES, runLimitsBench } from "../approx/bench.ts";
 import { backendLabel, backendName, selectBackend } from "../backend/select.ts";
@@ -283,6 +284,28 @@ export const COMMANDS: Record<string, Command> = {
         loss_history: r.loss,
         delta_min_history: r.deltaMin,
       };
+    },
+  },
+  layer: {
+    summary: "evaluate a Hopfield, HopfieldPooling or HopfieldLayer from hflayers' options and state dict " +
+      '({"layer", "options", "state_dict", "input"} in FILE, batch-first arrays), in evaluation mode: ' +
+      "{output, association} (association B × heads × L × S, before dropout)",
+    flags: ["spec"],
+    run(f) {
+      const path = f.string("spec");
+      let text: string;
+      try {
+        text = Deno.readTextFileSync(path);
+      } catch (e) {
+        throw new RangeError(`Cannot read --spec: ${path}: ${(e as Error).message}`);
+      }
+      let spec: LayerSpec;
+      try {
+        spec = JSON.parse(text);
+      } catch (e) {
+        throw new RangeError(`Cannot read --spec: ${path} is not JSON: ${(e as Error).message}`);
+      }
+      return runLayerSpec(spec);
     },
   },
   metastable: {

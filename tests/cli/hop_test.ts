@@ -461,3 +461,41 @@ Deno.test("hop bench --size L0 prints exact and polynomial times, the speedup, t
   assert.deepEqual([r.size, r.rank, r.degree], ["L0", 153, 2]);
   assert.ok(r.rel_error < 1e-2 && r.speedup > 0);
 });
+
+Deno.test("hop layer --spec reproduces hflayers' output and names unknown options, wrong shapes and missing parameters", async () => {
+  const fixture = JSON.parse(await Deno.readTextFile(`${ROOT}tests/layers/fixtures/hflayers_cases.json`));
+  const c = fixture.cases[1];
+  const spec = { layer: c.layer, options: c.options, state_dict: c.state_dict, input: c.input };
+  const r = JSON.parse((await hop("layer", "--spec", await tmpJson(spec))).out);
+  const flat = (v: unknown): number[] => (Array.isArray(v) ? v.flatMap(flat) : [v as number]);
+  const want = flat(c.output);
+  flat(r.output).forEach((v, k) => assert.ok(Math.abs(v - want[k]) < 1e-5));
+  assert.deepEqual(flat(r.association).length, flat(c.association).length);
+  const { ["association_core.out_proj.bias"]: _, ...missing } = c.state_dict;
+  await assertFails(
+    ["layer", "--spec", await tmpJson({ ...spec, state_dict: missing })],
+    /missing parameter association_core.out_proj.bias/,
+  );
+  await assertFails(
+    ["layer", "--spec", await tmpJson({ ...spec, options: { ...c.options, num_head: 2 } })],
+    /unknown option num_head/,
+  );
+  await assertFails(
+    [
+      "layer",
+      "--spec",
+      await tmpJson({ ...spec, state_dict: { ...c.state_dict, "association_core.in_proj_bias": [1, 2] } }),
+    ],
+    /in_proj_bias must have 1 × 16 = 16 entries: found 2/,
+  );
+  await assertFails(
+    ["layer", "--spec", await tmpJson({ ...spec, input: { ...c.input, state: [[[1, 2]]] } })],
+    /state patterns of element 0 must have 4 columns|differ in batch size/,
+  );
+  await assertFails(["layer", "--spec", await tmpJson({ ...spec, layer: "Hopfeld" })], /layer=Hopfeld/);
+  await assertFails([
+    "layer",
+    "--spec",
+    await tmpJson({ ...spec, options: { ...c.options, association_activation: "gelu" } }),
+  ], /association_activation|associationActivation=gelu/);
+});
