@@ -171,17 +171,37 @@ function unfusedStep(
   const probabilities = output.probabilities === false ? null : matrix(b, n), states = matrix(b, dv);
   const block = Math.min(QUERY_BLOCK, b), row = probabilities ? null : new Float64Array(n);
   const scores = new Arr(block * n), out = new Arr(block * dv), z = new Float64Array(n);
+  // A sparse map's rows usually keep a few memories: those rows are mixed from their support alone (in Float64),
+  // and the block's second product is skipped when every row is that sparse.
+  const sparseLimit = spec.kind === "softmax" ? 0 : Math.floor(n / 64), support = new Int32Array(Math.max(1, sparseLimit));
+  const sparseRows = new Float64Array(block * dv);
   for (let q0 = 0; q0 < b; q0 += block) {
     const m = Math.min(block, b - q0);
     blas.gemmNT(new Arr(queries.data.subarray(q0 * d, (q0 + m) * d)), K, scores, m, n, d);
+    let allSparse = sparseLimit > 0;
     for (let r = 0; r < m; r++) {
       const srow = scores.subarray(r * n, (r + 1) * n);
       const prow = probabilities ? probabilities.data.subarray((q0 + r) * n, (q0 + r + 1) * n) : row!;
       applyScaled(scaleShifted(srow, spec.beta, z, "update"), spec, prow);
+      if (allSparse) {
+        let count = 0;
+        for (let j = 0; j < n && count <= sparseLimit; j++) if (prow[j] > 0) support[count++] = j;
+        if (count > sparseLimit) allSparse = false;
+        else {
+          const o = sparseRows.subarray(r * dv, (r + 1) * dv).fill(0);
+          for (let c = 0; c < count; c++) {
+            const j = support[c], w = prow[j];
+            for (let k = 0; k < dv; k++) o[k] += w * V[j * dv + k];
+          }
+        }
+      }
       srow.set(prow);
     }
-    blas.gemmNN(scores, V, out, m, dv, n);
-    states.data.set(out.subarray(0, m * dv), q0 * dv);
+    if (allSparse) states.data.set(sparseRows.subarray(0, m * dv), q0 * dv);
+    else {
+      blas.gemmNN(scores, V, out, m, dv, n);
+      states.data.set(out.subarray(0, m * dv), q0 * dv);
+    }
   }
   return probabilities ? { states, probabilities } : { states };
 }

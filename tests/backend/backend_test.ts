@@ -56,6 +56,38 @@ Deno.test("the blas backend agrees with cpu: f64 to 1e-12, f32 to 1e-4 relative,
   }
 });
 
+Deno.test("blas sparse maps mix few-memory rows from their support alone, and whole blocks by gemm otherwise", async () => {
+  const prng = createPrng(12);
+  const X = sphere(2000, 24, { radius: 3, prng }),
+    Q = gaussianNoise(selectRows(X, [3, 99, 1500, 7]), { sigma: 0.05, prng });
+  for (const kind of ["sparsemax", "entmax15"] as const) {
+    // β = 8: supports of a few memories (the support path); β = 0.002: supports of hundreds (the gemm path).
+    for (const beta of [8, 0.002]) {
+      const spec = mapSpec({ kind, beta }), ref = await cpuBackend.step(X, Q, spec);
+      const support = Array.from(
+        { length: 4 },
+        (_, q) => ref.probabilities!.data.subarray(q * 2000, (q + 1) * 2000).filter((p) => p > 0).length,
+      );
+      assert.ok(
+        beta === 8 ? Math.max(...support) <= 31 : Math.min(...support) > 31,
+        `${kind} β ${beta}: supports ${support}`,
+      );
+      assertAllClose(
+        (await blas64!.step(X, Q, spec)).states.data,
+        ref.states.data,
+        1e-12,
+        `f64 ${kind} β ${beta}`,
+      );
+      assertAllClose(
+        (await blas32!.step(X, Q, spec)).states.data,
+        ref.states.data,
+        3e-4,
+        `f32 ${kind} β ${beta}`,
+      );
+    }
+  }
+});
+
 Deno.test("selectBackend() honours HOPFIELD_BACKEND, never auto-picks a fallback adapter, rejects unknown names", async () => {
   Deno.env.set("HOPFIELD_BACKEND", "cpu");
   try {
