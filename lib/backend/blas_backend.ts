@@ -173,7 +173,8 @@ function unfusedStep(
   const scores = new Arr(block * n), out = new Arr(block * dv), z = new Float64Array(n);
   // A sparse map's rows usually keep a few memories: those rows are mixed from their support alone (in Float64),
   // and the block's second product is skipped when every row is that sparse.
-  const sparseLimit = spec.kind === "softmax" ? 0 : Math.floor(n / 64), support = new Int32Array(Math.max(1, sparseLimit));
+  const sparseLimit = spec.kind === "softmax" ? 0 : Math.floor(n / 64),
+    support = new Int32Array(Math.max(1, sparseLimit));
   const sparseRows = new Float64Array(block * dv);
   for (let q0 = 0; q0 < b; q0 += block) {
     const m = Math.min(block, b - q0);

@@ -30,3 +30,4 @@ export * from "./uhop_plus_basins.ts";
 export * from "./limits_error.ts";
 export * from "./limits_scaling.ts";
 export * from "./limits_quality.ts";
+export * from "./layers_bit_pattern.ts";

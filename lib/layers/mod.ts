@@ -5,3 +5,6 @@ export * from "./hopfield.ts";
 export * from "./wrappers.ts";
 export * from "./state_dict.ts";
 export * from "./spec.ts";
+export * from "./linear.ts";
+export * from "./train.ts";
+export * from "./bag_models.ts";

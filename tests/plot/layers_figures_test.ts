@@ -1,0 +1,34 @@
+// Snapshot tests of notebook 08's figures (small data; the notebook calls the same run and figure functions).
+import assert from "node:assert/strict";
+import { bitPatternFigure, bitPatternVerdict, runBitPattern } from "../../lib/experiments/mod.ts";
+import { assertSvgSnapshot } from "../helpers.ts";
+
+Deno.env.set("HOPFIELD_QUIET", "1");
+
+Deno.test("layers_bit_pattern figure matches its snapshot; every model learns above chance on its training bags", async () => {
+  const data = runBitPattern({
+    bags: 96,
+    instances: 6,
+    signals: 4,
+    bits: 6,
+    epochs: 12,
+    batch: 16,
+    lr: 1e-2,
+    seed: 1,
+  });
+  assert.equal(data.models.length, 3);
+  for (const m of data.models) {
+    assert.equal(m.curves.validAccuracy.length, 12);
+    assert.ok(
+      m.curves.trainLoss.at(-1)! < m.curves.trainLoss[0],
+      `${m.kind}: training loss ${m.curves.trainLoss}`,
+    );
+  }
+  assert.match(bitPatternVerdict(data), /HopfieldPooling: validation accuracy/);
+  assert.equal(
+    JSON.stringify(runBitPattern({ ...data.params })),
+    JSON.stringify(data),
+    "same seed, same curves",
+  );
+  await assertSvgSnapshot("layers_bit_pattern", bitPatternFigure(data).svg);
+});
