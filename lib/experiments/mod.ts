@@ -31,3 +31,4 @@ export * from "./limits_error.ts";
 export * from "./limits_scaling.ts";
 export * from "./limits_quality.ts";
 export * from "./layers_bit_pattern.ts";
+export * from "./layers_mnist_bags.ts";

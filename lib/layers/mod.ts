@@ -8,3 +8,5 @@ export * from "./spec.ts";
 export * from "./linear.ts";
 export * from "./train.ts";
 export * from "./bag_models.ts";
+export * from "./auc.ts";
+export * from "./mil_models.ts";

@@ -1,6 +1,13 @@
 // Snapshot tests of notebook 08's figures (small data; the notebook calls the same run and figure functions).
 import assert from "node:assert/strict";
-import { bitPatternFigure, bitPatternVerdict, runBitPattern } from "../../lib/experiments/mod.ts";
+import {
+  bitPatternFigure,
+  bitPatternVerdict,
+  mnistBagsFigure,
+  mnistBagsVerdict,
+  runBitPattern,
+  runMnistBags,
+} from "../../lib/experiments/mod.ts";
 import { assertSvgSnapshot } from "../helpers.ts";
 
 Deno.env.set("HOPFIELD_QUIET", "1");
@@ -31,4 +38,23 @@ Deno.test("layers_bit_pattern figure matches its snapshot; every model learns ab
     "same seed, same curves",
   );
   await assertSvgSnapshot("layers_bit_pattern", bitPatternFigure(data).svg);
+});
+
+Deno.test("layers_mnist_bags figure matches its snapshot; every model's AUC is a probability", async () => {
+  const data = runMnistBags({
+    trainBags: 20,
+    testBags: 20,
+    epochs: 1,
+    batch: 5,
+    lr: 1e-3,
+    seeds: [1],
+    dataSeed: 5,
+    embedding: 8,
+    attention: 4,
+    hidden: 4,
+  });
+  assert.equal(data.runs.length, 5);
+  assert.ok(data.runs.every((r) => r.auc >= 0 && r.auc <= 1));
+  assert.match(mnistBagsVerdict(data), /HopfieldPooling \(softmax\) (matches or beats|stays below)/);
+  await assertSvgSnapshot("layers_mnist_bags", mnistBagsFigure(data).svg);
 });

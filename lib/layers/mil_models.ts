@@ -1,0 +1,97 @@
+/**
+ * MIL classifiers for bags of images: an instance encoder (Linear + ReLU), a pooling of the bag's embeddings,
+ * and a linear read-out. Poolings: Ilse et al. 2018's attention `a = softmax(wᵀ tanh(V hₖ))` and gated attention
+ * `a = softmax(wᵀ(tanh(V hₖ) ⊙ σ(U hₖ)))` (V, U without biases here), and Ramsauer et al.'s HopfieldPooling (one
+ * learned query; any of the workbench's separation maps).
+ *
+ * @module
+ */
+import { type Matrix, matrix } from "../linalg/matrix.ts";
+import type { Prng } from "../linalg/prng.ts";
+import { type HopfieldParameters, PARAMETER_NAMES } from "./hopfield.ts";
+import { Linear } from "./linear.ts";
+import type { HopfieldLayerOptions } from "./options.ts";
+import type { Node } from "./tape.ts";
+import type { BagClassifier } from "./train.ts";
+import { HopfieldPooling } from "./wrappers.ts";
+
+/** The bag pooling. */
+export type MilPooling = "attention" | "gated-attention" | "hopfield-pooling";
+
+/** Sizes of the MIL classifier. */
+export interface MilShape {
+  /** Instance width (784 for MNIST). */
+  inputSize: number;
+  /** Embedding width after the encoder. */
+  embedding: number;
+  /** Attention's hidden width (Ilse et al.: 128; the poolings' L). */
+  attention: number;
+  /** HopfieldPooling's options besides its input size (hflayers' MNIST-bags demo: hidden 32, one head). */
+  hopfield?: Omit<HopfieldLayerOptions, "inputSize">;
+}
+
+function uniform(rows: number, cols: number, prng: Prng): Matrix {
+  const m = matrix(rows, cols), bound = 1 / Math.sqrt(cols);
+  for (let k = 0; k < m.data.length; k++) m.data[k] = bound * (2 * prng.next() - 1);
+  return m;
+}
+
+/**
+ * A MIL classifier with the given pooling.
+ *
+ * @example
+ * ```ts
+ * import { milClassifier } from "./mil_models.ts";
+ * import { Tape } from "./tape.ts";
+ * import { createPrng } from "../linalg/prng.ts";
+ * import { matrix } from "../linalg/matrix.ts";
+ * import assert from "node:assert/strict";
+ * const prng = createPrng(1);
+ * for (const pooling of ["attention", "gated-attention", "hopfield-pooling"] as const) {
+ *   const m = milClassifier(pooling, { inputSize: 6, embedding: 4, attention: 3 }, prng), t = new Tape();
+ *   const z = m.logits(t, m.parameters.map((p) => t.constant(p)), [matrix(5, 6), matrix(2, 6)], { training: false, prng });
+ *   assert.deepEqual([z.value.rows, z.value.cols], [2, 1]);
+ * }
+ * ```
+ */
+export function milClassifier(pooling: MilPooling, shape: MilShape, prng: Prng): BagClassifier {
+  const encoder = new Linear(shape.inputSize, shape.embedding, prng),
+    out = new Linear(shape.embedding, 1, prng);
+  const head = [encoder.weight, encoder.bias], tail = [out.weight, out.bias];
+  const embed = (tape: Parameters<BagClassifier["logits"]>[0], p: Node[], bag: Matrix) =>
+    tape.relu(encoder.forward(tape, tape.constant(bag), { weight: p[0], bias: p[1] }));
+  const readOut = (tape: Parameters<BagClassifier["logits"]>[0], p: Node[], z: Node) =>
+    out.forward(tape, z, { weight: p[p.length - 2], bias: p[p.length - 1] });
+  if (pooling === "hopfield-pooling") {
+    const pool = new HopfieldPooling({ ...shape.hopfield, inputSize: shape.embedding }, prng);
+    const names = PARAMETER_NAMES.filter((n) => pool.hopfield.params[n] !== null);
+    return {
+      parameters: [...head, ...names.map((n) => pool.hopfield.params[n]!), pool.poolingWeights, ...tail],
+      logits(tape, p, bags, o) {
+        const hopfield: Partial<Record<keyof HopfieldParameters, Node>> = Object.fromEntries(
+          names.map((n, i) => [n, p[2 + i]]),
+        );
+        const r = pool.forward(tape, bags.map((b) => embed(tape, p, b)), o, {
+          hopfield,
+          pooling: p[2 + names.length],
+        });
+        return readOut(tape, p, tape.concatRows(r.outputs));
+      },
+    };
+  }
+  const V = uniform(shape.attention, shape.embedding, prng), w = uniform(1, shape.attention, prng);
+  const U = pooling === "gated-attention" ? uniform(shape.attention, shape.embedding, prng) : null;
+  return {
+    parameters: [...head, V, w, ...(U ? [U] : []), ...tail],
+    logits(tape, p, bags) {
+      const pooled = bags.map((bag) => {
+        const H = embed(tape, p, bag);
+        let g = tape.tanh(tape.matmul(p[2], H, { transposeB: true })); // L × K
+        if (U) g = tape.mul(g, tape.sigmoid(tape.matmul(p[4], H, { transposeB: true })));
+        const a = tape.rowMap(tape.matmul(p[3], g), "softmax"); // 1 × K
+        return tape.matmul(a, H); // 1 × E
+      });
+      return readOut(tape, p, tape.concatRows(pooled));
+    },
+  };
+}
