@@ -32,3 +32,4 @@ export * from "./limits_scaling.ts";
 export * from "./limits_quality.ts";
 export * from "./layers_bit_pattern.ts";
 export * from "./layers_mnist_bags.ts";
+export * from "./layers_head_classes.ts";

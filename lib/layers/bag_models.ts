@@ -10,7 +10,7 @@ import type { Prng } from "../linalg/prng.ts";
 import { Hopfield, type HopfieldParameters, PARAMETER_NAMES } from "./hopfield.ts";
 import { Linear } from "./linear.ts";
 import type { HopfieldLayerOptions } from "./options.ts";
-import type { Node, Tape } from "./tape.ts";
+import { type Node, Tape } from "./tape.ts";
 import type { BagClassifier } from "./train.ts";
 import { HopfieldLayer, HopfieldPooling } from "./wrappers.ts";
 
@@ -50,6 +50,9 @@ export function bagClassifier(
     const out = new Linear(h.options.outputSize * shape.instances, 1, prng);
     return {
       parameters: [...mats, out.weight, out.bias],
+      association: (bags, prng) =>
+        h.forward(new Tape(), bags.map((x) => ({ stored: x, state: x, projection: x })), { prng })
+          .association,
       logits(tape, p, bags, o) {
         const leaves = Object.fromEntries(names.map((n, i) => [n, p[i]]));
         const r = h.forward(tape, bags.map((x) => ({ stored: x, state: x, projection: x })), o, leaves);
@@ -67,6 +70,7 @@ export function bagClassifier(
     const out = new Linear(pool.hopfield.options.outputSize * (shape.quantity ?? 1), 1, prng);
     return {
       parameters: [...mats, pool.poolingWeights, out.weight, out.bias],
+      association: (bags, prng) => pool.forward(new Tape(), bags, { prng }).association,
       logits(tape, p, bags, o) {
         const hopfield = Object.fromEntries(names.map((n, i) => [n, p[i]]));
         const r = pool.forward(tape, bags, o, { hopfield, pooling: p[names.length] });
@@ -82,6 +86,7 @@ export function bagClassifier(
   const out = new Linear(lookup.hopfield.options.outputSize * shape.instances, 1, prng);
   return {
     parameters: [...mats, lookup.lookupWeights, out.weight, out.bias],
+    association: (bags, prng) => lookup.forward(new Tape(), bags, { prng }).association,
     logits(tape, p, bags, o) {
       const hopfield = Object.fromEntries(names.map((n, i) => [n, p[i]]));
       const r = lookup.forward(tape, bags, o, { hopfield, lookup: p[names.length], target: null });

@@ -190,6 +190,7 @@ export class Hopfield {
       throw new RangeError(`Cannot run the layer: training with dropout=${o.dropout} needs a prng`);
     }
     // Per element: projected q (L × H·dh), k (S × H·dh), v (S × H·dp).
+    const kCache = new Map<object, Node>(), vCache = new Map<object, Node>();
     const projected = inputs.map((input, b) => {
       const Y = node(input.stored), R = node(input.state), V = node(input.projection);
       this.#checkWidths(Y, R, V, b);
@@ -198,40 +199,50 @@ export class Hopfield {
           `Cannot run the layer: stored patterns and projections differ in count at element ${b}: ${Y.value.rows} and ${V.value.rows}`,
         );
       }
-      const Yn = o.normalizeStoredPattern
-        ? tape.layerNorm(Y, o.normalizeStoredPatternEps, leaves.storedNormWeight, leaves.storedNormBias)
-        : Y;
-      const Rn = o.normalizeStatePattern
-        ? tape.layerNorm(R, o.normalizeStatePatternEps, leaves.stateNormWeight, leaves.stateNormBias)
-        : R;
-      const Vn = o.normalizePatternProjection
-        ? tape.layerNorm(
-          V,
-          o.normalizePatternProjectionEps,
-          leaves.projectionNormWeight,
-          leaves.projectionNormBias,
-        )
-        : V;
       const linear = (x: Node, w?: Node, bias?: Node) => {
         const y = tape.matmul(x, w!, { transposeB: true });
         return bias ? tape.addRow(y, bias) : y;
       };
       const repeat = (x: Node) => (H === 1 ? x : tape.concatCols(Array.from({ length: H }, () => x)));
+      // Stored patterns and projections shared by the batch (a lookup layer's memories) are projected once.
+      const cached = (key: Matrix | Node, cache: Map<object, Node>, make: () => Node) => {
+        let n = cache.get(key);
+        if (!n) cache.set(key, n = make());
+        return n;
+      };
+      const k = cached(input.stored, kCache, () => {
+        const Yn = o.normalizeStoredPattern
+          ? tape.layerNorm(Y, o.normalizeStoredPatternEps, leaves.storedNormWeight, leaves.storedNormBias)
+          : Y;
+        return o.storedPatternAsStatic ? repeat(Yn) : linear(Yn, leaves.kWeight, leaves.kBias);
+      });
+      const Rn = o.normalizeStatePattern
+        ? tape.layerNorm(R, o.normalizeStatePatternEps, leaves.stateNormWeight, leaves.stateNormBias)
+        : R;
+      const v = cached(input.projection, vCache, () => {
+        const Vn = o.normalizePatternProjection
+          ? tape.layerNorm(
+            V,
+            o.normalizePatternProjectionEps,
+            leaves.projectionNormWeight,
+            leaves.projectionNormBias,
+          )
+          : V;
+        if (o.patternProjectionAsConnected && !o.storedPatternAsStatic) {
+          const vk = linear(Vn, leaves.kWeight, leaves.kBias);
+          return o.patternProjectionAsStatic ? vk : linear(vk, leaves.vWeight, leaves.vBias);
+        }
+        return o.patternProjectionAsStatic ? repeat(Vn) : linear(Vn, leaves.vWeight, leaves.vBias);
+      });
       const q = o.statePatternAsStatic ? repeat(Rn) : linear(Rn, leaves.qWeight, leaves.qBias);
-      const k = o.storedPatternAsStatic ? repeat(Yn) : linear(Yn, leaves.kWeight, leaves.kBias);
-      let v: Node;
-      if (o.patternProjectionAsConnected && !o.storedPatternAsStatic) {
-        const vk = linear(Vn, leaves.kWeight, leaves.kBias);
-        v = o.patternProjectionAsStatic ? vk : linear(vk, leaves.vWeight, leaves.vBias);
-      } else v = o.patternProjectionAsStatic ? repeat(Vn) : linear(Vn, leaves.vWeight, leaves.vBias);
       return { q, k, v };
     });
     const association: Matrix[][] = Array.from({ length: B }, () => []);
     const headOutputs: Node[][] = Array.from({ length: B }, () => []);
     for (let h = 0; h < H; h++) {
+      const khCache = new Map<object, Node>(), vhCache = new Map<object, Node>();
       const heads = projected.map(({ q, k, v }, b) => {
-        let qh = tape.sliceCols(q, h * dh, (h + 1) * dh), kh = tape.sliceCols(k, h * dh, (h + 1) * dh);
-        let vh = tape.sliceCols(v, h * dp, (h + 1) * dp);
+        let qh = tape.sliceCols(q, h * dh, (h + 1) * dh);
         if (o.normalizeHopfieldSpace) {
           qh = tape.layerNorm(
             qh,
@@ -239,16 +250,26 @@ export class Hopfield {
             leaves.hopfieldNormWeight,
             leaves.hopfieldNormBias,
           );
-          kh = tape.layerNorm(
-            kh,
-            o.normalizeHopfieldSpaceEps,
-            leaves.hopfieldNormWeight,
-            leaves.hopfieldNormBias,
-          );
         }
-        if (o.addZeroAssociation) {
-          kh = tape.concatRows([kh, tape.constant(matrix(1, dh))]);
-          vh = tape.concatRows([vh, tape.constant(matrix(1, dp))]);
+        let kh = khCache.get(k);
+        if (!kh) {
+          kh = tape.sliceCols(k, h * dh, (h + 1) * dh);
+          if (o.normalizeHopfieldSpace) {
+            kh = tape.layerNorm(
+              kh,
+              o.normalizeHopfieldSpaceEps,
+              leaves.hopfieldNormWeight,
+              leaves.hopfieldNormBias,
+            );
+          }
+          if (o.addZeroAssociation) kh = tape.concatRows([kh, tape.constant(matrix(1, dh))]);
+          khCache.set(k, kh);
+        }
+        let vh = vhCache.get(v);
+        if (!vh) {
+          vh = tape.sliceCols(v, h * dp, (h + 1) * dp);
+          if (o.addZeroAssociation) vh = tape.concatRows([vh, tape.constant(matrix(1, dp))]);
+          vhCache.set(v, vh);
         }
         return {
           qh: tape.scale(qh, beta),

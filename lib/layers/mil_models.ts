@@ -11,7 +11,7 @@ import type { Prng } from "../linalg/prng.ts";
 import { type HopfieldParameters, PARAMETER_NAMES } from "./hopfield.ts";
 import { Linear } from "./linear.ts";
 import type { HopfieldLayerOptions } from "./options.ts";
-import type { Node } from "./tape.ts";
+import { type Node, Tape } from "./tape.ts";
 import type { BagClassifier } from "./train.ts";
 import { HopfieldPooling } from "./wrappers.ts";
 
@@ -65,17 +65,22 @@ export function milClassifier(pooling: MilPooling, shape: MilShape, prng: Prng):
   if (pooling === "hopfield-pooling") {
     const pool = new HopfieldPooling({ ...shape.hopfield, inputSize: shape.embedding }, prng);
     const names = PARAMETER_NAMES.filter((n) => pool.hopfield.params[n] !== null);
+    const parameters = [...head, ...names.map((n) => pool.hopfield.params[n]!), pool.poolingWeights, ...tail];
+    const pooled = (tape: Tape, p: Node[], bags: Matrix[], o: { training?: boolean; prng: Prng }) => {
+      const hopfield: Partial<Record<keyof HopfieldParameters, Node>> = Object.fromEntries(
+        names.map((n, i) => [n, p[2 + i]]),
+      );
+      return pool.forward(tape, bags.map((b) => embed(tape, p, b)), o, {
+        hopfield,
+        pooling: p[2 + names.length],
+      });
+    };
     return {
-      parameters: [...head, ...names.map((n) => pool.hopfield.params[n]!), pool.poolingWeights, ...tail],
-      logits(tape, p, bags, o) {
-        const hopfield: Partial<Record<keyof HopfieldParameters, Node>> = Object.fromEntries(
-          names.map((n, i) => [n, p[2 + i]]),
-        );
-        const r = pool.forward(tape, bags.map((b) => embed(tape, p, b)), o, {
-          hopfield,
-          pooling: p[2 + names.length],
-        });
-        return readOut(tape, p, tape.concatRows(r.outputs));
+      parameters,
+      logits: (tape, p, bags, o) => readOut(tape, p, tape.concatRows(pooled(tape, p, bags, o).outputs)),
+      association(bags, prng) {
+        const tape = new Tape();
+        return pooled(tape, parameters.map((m) => tape.constant(m)), bags, { prng }).association;
       },
     };
   }

@@ -16,6 +16,8 @@ export interface BagClassifier {
   readonly parameters: Matrix[];
   /** B × 1 logits, from the parameters' nodes in the order of `parameters`. */
   logits(tape: Tape, params: Node[], bags: Matrix[], options: { training: boolean; prng: Prng }): Node;
+  /** The association matrices ξ of each bag and head (evaluation mode), for models built on a Hopfield layer. */
+  association?(bags: Matrix[], prng: Prng): Matrix[][];
 }
 
 /** Per-epoch curves. */

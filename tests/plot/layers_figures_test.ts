@@ -3,9 +3,12 @@ import assert from "node:assert/strict";
 import {
   bitPatternFigure,
   bitPatternVerdict,
+  headClassFigure,
+  headClassVerdict,
   mnistBagsFigure,
   mnistBagsVerdict,
   runBitPattern,
+  runHeadClasses,
   runMnistBags,
 } from "../../lib/experiments/mod.ts";
 import { assertSvgSnapshot } from "../helpers.ts";
@@ -57,4 +60,25 @@ Deno.test("layers_mnist_bags figure matches its snapshot; every model's AUC is a
   assert.ok(data.runs.every((r) => r.auc >= 0 && r.auc <= 1));
   assert.match(mnistBagsVerdict(data), /HopfieldPooling \(softmax\) (matches or beats|stays below)/);
   await assertSvgSnapshot("layers_mnist_bags", mnistBagsFigure(data).svg);
+});
+
+Deno.test("layers_head_classes figure matches its snapshot; every head is classed at every epoch", async () => {
+  const data = runHeadClasses({
+    trainBags: 20,
+    testBags: 20,
+    epochs: 2,
+    batch: 5,
+    lr: 1e-2,
+    seeds: [1],
+    dataSeed: 5,
+    embedding: 8,
+    attention: 4,
+    hidden: 4,
+  });
+  assert.equal(data.rows.length, 3 * 4);
+  assert.ok(
+    data.rows.every((r) => r.fraction > 0 && r.fraction <= 1 && ["I", "II", "III", "IV"].includes(r.cls)),
+  );
+  assert.match(headClassVerdict(data), /^Before training: head 1 I/);
+  await assertSvgSnapshot("layers_head_classes", headClassFigure(data).svg);
 });
