@@ -73,7 +73,7 @@ export interface HopfieldLayerOptions {
   addZeroAssociation?: boolean;
   /** No out-projection (default false). */
   disableOutProjection?: boolean;
-  /** The row map (default softmax; this workbench adds sparsemax and 1.5-entmax). */
+  /** The row map (default softmax; this workbench adds sparsemax, 1.5-entmax and α-entmax as `{ alpha }`). */
   separation?: RowMap;
 }
 
@@ -220,9 +220,13 @@ export function resolveOptions(o: HopfieldLayerOptions): ResolvedOptions {
     throw new RangeError(`Cannot ${action}: dropout must be in [0, 1): dropout=${dropout}`);
   }
   const separation = o.separation ?? "softmax";
-  if (!["softmax", "sparsemax", "entmax15"].includes(separation)) {
+  const alphaOk = typeof separation === "object" && separation !== null &&
+    typeof separation.alpha === "number" && separation.alpha > 1 && separation.alpha <= 100;
+  if (!alphaOk && !["softmax", "sparsemax", "entmax15"].includes(separation as string)) {
     throw new RangeError(
-      `Cannot ${action}: separation must be softmax, sparsemax or entmax15: separation=${separation}`,
+      `Cannot ${action}: separation must be softmax, sparsemax, entmax15 or { alpha } with 1 < α ≤ 100: separation=${
+        JSON.stringify(separation)
+      }`,
     );
   }
   const r = {

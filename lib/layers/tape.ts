@@ -9,7 +9,7 @@
  * @module
  */
 import { type Matrix, matrix } from "../linalg/matrix.ts";
-import { entmax15, sparsemax } from "../maps/mod.ts";
+import { entmax, entmax15, sparsemax } from "../maps/mod.ts";
 
 /** A value on the tape: a matrix, and its gradient once `backward` has run (null for constants). */
 export interface Node {
@@ -21,8 +21,8 @@ export interface Node {
   readonly needsGrad: boolean;
 }
 
-/** Row-wise maps a layer can separate with (the workbench's maps; α-entmax is left to the Float64 reference). */
-export type RowMap = "softmax" | "sparsemax" | "entmax15";
+/** Row-wise maps a layer can separate with: the workbench's maps, α-entmax as `{ alpha }` (α > 1). */
+export type RowMap = "softmax" | "sparsemax" | "entmax15" | { alpha: number };
 
 /**
  * The tape: operations append nodes; `backward(loss)` fills the gradients of everything the 1 × 1 loss depends
@@ -319,9 +319,10 @@ export class Tape {
   }
 
   /**
-   * The map of each row (softmax, sparsemax or 1.5-entmax), with an optional additive mask (−∞ entries are left
-   * out). Backward uses each map's Jacobian: softmax `p ⊙ (g − ⟨g, p⟩)`; sparsemax `(g − mean_S g)` on the
-   * support S; 1.5-entmax `s ⊙ (g − ⟨g, s⟩/Σs)` with `s = √p` (Peters et al. 2019).
+   * The map of each row (softmax, sparsemax, 1.5-entmax or α-entmax), with an optional additive mask (−∞ entries
+   * are left out). Backward uses each map's Jacobian: softmax `p ⊙ (g − ⟨g, p⟩)`; α-entmax
+   * `s ⊙ (g − ⟨g, s⟩/Σs)` with `s = p^{2−α}` on the support (Peters et al. 2019): sparsemax (α = 2) subtracts the
+   * support's mean, 1.5-entmax has `s = √p`.
    */
   rowMap(a: Node, map: RowMap, mask?: Float64Array): Node {
     const A = a.value, n = A.cols, rows = A.rows, P = matrix(rows, n), z = new Float64Array(n);
@@ -335,7 +336,8 @@ export class Tape {
         for (let j = 0; j < n; j++) s += out[j] = Math.exp(z[j] - m);
         for (let j = 0; j < n; j++) out[j] /= s;
       } else if (map === "sparsemax") sparsemax(z, out);
-      else entmax15(z, out);
+      else if (map === "entmax15") entmax15(z, out);
+      else entmax(z, map.alpha, out);
     }
     return this.#node(P, [a], (g) => {
       const ga = accumulate(a);
@@ -346,16 +348,17 @@ export class Tape {
           for (let j = 0; j < n; j++) dot += gi[j] * p[j];
           for (let j = 0; j < n; j++) ga[i * n + j] += p[j] * (gi[j] - dot);
         } else {
+          // s = p^{2−α} on the support: 1 for sparsemax (α = 2), √p for 1.5-entmax.
+          const power = map === "sparsemax" ? 0 : map === "entmax15" ? 0.5 : 2 - map.alpha;
           let num = 0, den = 0;
           for (let j = 0; j < n; j++) {
             if (p[j] <= 0) continue;
-            const s = map === "sparsemax" ? 1 : Math.sqrt(p[j]);
+            const s = p[j] ** power;
             num += gi[j] * s, den += s;
           }
           for (let j = 0; j < n; j++) {
             if (p[j] <= 0) continue;
-            const s = map === "sparsemax" ? 1 : Math.sqrt(p[j]);
-            ga[i * n + j] += s * (gi[j] - num / den);
+            ga[i * n + j] += p[j] ** power * (gi[j] - num / den);
           }
         }
       }

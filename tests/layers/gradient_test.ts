@@ -78,7 +78,7 @@ Deno.test("tape operations: gradients match finite differences", () => {
     { z, Z },
     (t, n) => t.add(t.bceWithLogits(n.z, [1, 0, 0, 1]), t.crossEntropy(n.Z, [0, 4, 2])),
   );
-  for (const map of ["softmax", "sparsemax", "entmax15"] as RowMap[]) {
+  for (const map of ["softmax", "sparsemax", "entmax15", { alpha: 1.3 }, { alpha: 3 }] as RowMap[]) {
     const S = randomMatrix(3, 6, 11, 2), W = randomMatrix(3, 6, 12);
     checkGradients({ S }, (t, n) => t.sum(t.mul(t.rowMap(n.S, map), t.constant(W))));
   }
@@ -102,7 +102,7 @@ const FULL: HopfieldLayerOptions = {
 };
 
 Deno.test("Hopfield: gradients of every parameter and input through two updates, with every option on", () => {
-  for (const separation of ["softmax", "entmax15"] as RowMap[]) {
+  for (const separation of ["softmax", "entmax15", { alpha: 1.7 }] as RowMap[]) {
     const layer = new Hopfield({ ...FULL, separation }, createPrng(1));
     // Parameters drawn away from their initial values (biases 0 and γ = 1 would hide mistakes).
     for (const name of PARAMETER_NAMES) {
@@ -212,6 +212,7 @@ Deno.test("options: hflayers' defects are refused with the reason", () => {
   );
   assert.throws(() => new Hopfield({ inputSize: 5, numHeads: 2 }, createPrng(1)), /inputSize=5, numHeads=2/);
   assert.throws(() => new Hopfield({ inputSize: 4, dropout: 1 }, createPrng(1)), /dropout=1/);
+  assert.throws(() => new Hopfield({ inputSize: 4, separation: { alpha: 1 } }, createPrng(1)), /1 < α ≤ 100/);
   assert.throws(
     () =>
       new Hopfield({ inputSize: 4, dropout: 0.5 }, createPrng(1)).forward(new Tape(), [{
