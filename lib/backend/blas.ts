@@ -63,6 +63,21 @@ export interface Blas {
     c: FloatArray,
     ldc: number,
   ): void;
+  /** `C ← op(A)·op(B) + beta·C` (row-major), with either operand transposed; strides as for `gemm`. */
+  gemmGeneral(
+    transA: boolean,
+    transB: boolean,
+    m: number,
+    n: number,
+    k: number,
+    a: FloatArray,
+    lda: number,
+    b: FloatArray,
+    ldb: number,
+    beta: number,
+    c: FloatArray,
+    ldc: number,
+  ): void;
   /** `C = A·Bᵀ` (f32 or f64, row-major): A is m × k, B is n × k, C is m × n. */
   gemmNT(a: FloatArray, b: FloatArray, c: FloatArray, m: number, n: number, k: number): void;
   /** `C = A·B` (row-major): A is m × k, B is k × n, C is m × n. */
@@ -181,6 +196,7 @@ export function loadBlas(): Blas | null {
     cached = {
       library,
       gemm,
+      gemmGeneral: general,
       solve,
       gemmNT: (a, b, c, m, n, k) => gemm(true, m, n, k, a, k, b, k, 0, c, n),
       gemmNN: (a, b, c, m, n, k) => gemm(false, m, n, k, a, k, b, n, 0, c, n),

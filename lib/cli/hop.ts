@@ -10,6 +10,7 @@ import { retrieveOn } from "../backend/retrieve.ts";
 import { type LayerSpec, runLayerSpec } from "../layers/spec.ts";
 import type { RetrievalMethod } from "../approx/low_rank.ts";
 import { LIMITS_SIZES, runLimitsBench } from "../approx/bench.ts";
+import { LAYER_BENCH_SIZES, runLayerBench } from "../layers/bench.ts";
 import { backendLabel, backendName, selectBackend } from "../backend/select.ts";
 import type { Backend, BackendName } from "../backend/types.ts";
 import { fromRows, type Matrix, toRows } from "../linalg/matrix.ts";
@@ -209,13 +210,24 @@ export const COMMANDS: Record<string, Command> = {
       "U0–U2: one U-Hop Stage-I step (average separation loss and its gradient in W) beside this BLAS's 4096² sgemm: " +
       "{backend, size, median_ms, gflops, sgemm_gflops, fraction_of_sgemm, peak_rss_mb}; " +
       "L0–L1: exact retrieval against the low-rank polynomial at τ = L = M = 4096 / 65 536, d = 16, entries in " +
-      "[−0.5, 0.5], β = 1/d: {backend, size, exact_ms, polynomial_ms, speedup, rel_error, rank, degree}",
+      "[−0.5, 0.5], β = 1/d: {backend, size, exact_ms, polynomial_ms, speedup, rel_error, rank, degree}; " +
+      "M0: one training epoch of notebook 08's MNIST-bags HopfieldPooling model (200 bags): {backend, size, bags, epoch_ms}",
     flags: ["size", "backend", "repeat"],
     async run(f) {
       const size = f.string("size", "S0");
+      if (size in LAYER_BENCH_SIZES) {
+        if (f.has("backend")) {
+          throw new RangeError(
+            `Cannot run bench: --backend does not apply to --size ${size} (the layers run on their tape)`,
+          );
+        }
+        const repeat = f.integer("repeat", 5, 100);
+        progress("bench")(`${size}: one untimed, then ${repeat} timed training epochs`);
+        return runLayerBench({ size: size as keyof typeof LAYER_BENCH_SIZES, repeat });
+      }
       if (!(size in BENCH_SIZES) && !(size in STAGE_ONE_SIZES) && !(size in LIMITS_SIZES)) {
         throw new RangeError(
-          `Cannot run bench: --size must be S0, S1, S2, U0, U1, U2, L0 or L1: --size=${size}`,
+          `Cannot run bench: --size must be S0, S1, S2, U0, U1, U2, L0, L1 or M0: --size=${size}`,
         );
       }
       const backend = await backendFlag(f, "auto");

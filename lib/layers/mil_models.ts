@@ -15,8 +15,12 @@ import { type Node, Tape } from "./tape.ts";
 import type { BagClassifier } from "./train.ts";
 import { HopfieldPooling } from "./wrappers.ts";
 
-/** The bag pooling. */
-export type MilPooling = "attention" | "gated-attention" | "hopfield-pooling";
+/**
+ * The bag pooling. `hopfield-pooling-uhop-plus` stores `Φ(h) = Wh + b` (a learned affine map of the embeddings)
+ * as the keys and adds U-Hop+'s separation loss of each bag's normalised `Φ(h)` to the training loss (τ and
+ * weight in {@link MilShape}): the memories of a bag are pushed apart while the task is learned.
+ */
+export type MilPooling = "attention" | "gated-attention" | "hopfield-pooling" | "hopfield-pooling-uhop-plus";
 
 /** Sizes of the MIL classifier. */
 export interface MilShape {
@@ -28,6 +32,8 @@ export interface MilShape {
   attention: number;
   /** HopfieldPooling's options besides its input size (hflayers' MNIST-bags demo: hidden 32, one head). */
   hopfield?: Omit<HopfieldLayerOptions, "inputSize">;
+  /** U-Hop+'s temperature τ (default 0.1) and the separation loss's weight (default 1). */
+  uhopPlus?: { tau?: number; weight?: number };
 }
 
 function uniform(rows: number, cols: number, prng: Prng): Matrix {
@@ -58,19 +64,49 @@ export function milClassifier(pooling: MilPooling, shape: MilShape, prng: Prng):
   const encoder = new Linear(shape.inputSize, shape.embedding, prng),
     out = new Linear(shape.embedding, 1, prng);
   const head = [encoder.weight, encoder.bias], tail = [out.weight, out.bias];
-  const embed = (tape: Parameters<BagClassifier["logits"]>[0], p: Node[], bag: Matrix) =>
-    tape.relu(encoder.forward(tape, tape.constant(bag), { weight: p[0], bias: p[1] }));
+  // The batch's instances are encoded in one product, then split back into bags.
+  const embedAll = (tape: Parameters<BagClassifier["logits"]>[0], p: Node[], bags: Matrix[]) => {
+    const cols = shape.inputSize, rows = bags.reduce((a, b) => a + b.rows, 0), X = matrix(rows, cols);
+    let o = 0;
+    for (const b of bags) X.data.set(b.data, o), o += b.data.length;
+    const H = tape.relu(encoder.forward(tape, tape.constant(X), { weight: p[0], bias: p[1] }));
+    let r0 = 0;
+    return bags.map((b) => tape.sliceRows(H, r0, r0 += b.rows));
+  };
   const readOut = (tape: Parameters<BagClassifier["logits"]>[0], p: Node[], z: Node) =>
     out.forward(tape, z, { weight: p[p.length - 2], bias: p[p.length - 1] });
-  if (pooling === "hopfield-pooling") {
+  if (pooling === "hopfield-pooling" || pooling === "hopfield-pooling-uhop-plus") {
     const pool = new HopfieldPooling({ ...shape.hopfield, inputSize: shape.embedding }, prng);
     const names = PARAMETER_NAMES.filter((n) => pool.hopfield.params[n] !== null);
-    const parameters = [...head, ...names.map((n) => pool.hopfield.params[n]!), pool.poolingWeights, ...tail];
+    const phi = pooling === "hopfield-pooling-uhop-plus"
+      ? new Linear(shape.embedding, shape.embedding, prng)
+      : null;
+    const tau = shape.uhopPlus?.tau ?? 0.1, weight = shape.uhopPlus?.weight ?? 1;
+    const parameters = [
+      ...head,
+      ...names.map((n) => pool.hopfield.params[n]!),
+      pool.poolingWeights,
+      ...(phi ? [phi.weight, phi.bias] : []),
+      ...tail,
+    ];
+    const separations = new WeakMap<Tape, Node | null>();
     const pooled = (tape: Tape, p: Node[], bags: Matrix[], o: { training?: boolean; prng: Prng }) => {
       const hopfield: Partial<Record<keyof HopfieldParameters, Node>> = Object.fromEntries(
         names.map((n, i) => [n, p[2 + i]]),
       );
-      return pool.forward(tape, bags.map((b) => embed(tape, p, b)), o, {
+      const H = embedAll(tape, p, bags), at = 3 + names.length;
+      if (!phi) return pool.forward(tape, H, o, { hopfield, pooling: p[2 + names.length] });
+      const keys = H.map((h) => phi.forward(tape, h, { weight: p[at], bias: p[at + 1] }));
+      // U-Hop+: the mean over bags (with two or more instances) of the tempered loss of their keys' cosines.
+      const losses = keys.filter((k) => k.value.rows >= 2).map((k) => {
+        const u = tape.normalizeRows(k);
+        return tape.offDiagonalLse(tape.matmul(u, u, { transposeB: true }), tau);
+      });
+      separations.set(
+        tape,
+        losses.length === 0 ? null : tape.scale(tape.sum(tape.concatCols(losses)), weight / losses.length),
+      );
+      return pool.forward(tape, keys.map((k, b) => ({ stored: k, projection: H[b] })), o, {
         hopfield,
         pooling: p[2 + names.length],
       });
@@ -78,6 +114,7 @@ export function milClassifier(pooling: MilPooling, shape: MilShape, prng: Prng):
     return {
       parameters,
       logits: (tape, p, bags, o) => readOut(tape, p, tape.concatRows(pooled(tape, p, bags, o).outputs)),
+      auxiliaryLoss: (tape) => separations.get(tape) ?? null,
       association(bags, prng) {
         const tape = new Tape();
         return pooled(tape, parameters.map((m) => tape.constant(m)), bags, { prng }).association;
@@ -89,8 +126,7 @@ export function milClassifier(pooling: MilPooling, shape: MilShape, prng: Prng):
   return {
     parameters: [...head, V, w, ...(U ? [U] : []), ...tail],
     logits(tape, p, bags) {
-      const pooled = bags.map((bag) => {
-        const H = embed(tape, p, bag);
+      const pooled = embedAll(tape, p, bags).map((H) => {
         let g = tape.tanh(tape.matmul(p[2], H, { transposeB: true })); // L × K
         if (U) g = tape.mul(g, tape.sigmoid(tape.matmul(p[4], H, { transposeB: true })));
         const a = tape.rowMap(tape.matmul(p[3], g), "softmax"); // 1 × K

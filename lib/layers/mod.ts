@@ -10,3 +10,4 @@ export * from "./train.ts";
 export * from "./bag_models.ts";
 export * from "./auc.ts";
 export * from "./mil_models.ts";
+export * from "./bench.ts";

@@ -9,6 +9,7 @@
  * @module
  */
 import { type Matrix, matrix } from "../linalg/matrix.ts";
+import type { Blas } from "../backend/blas.ts";
 import { entmax, entmax15, sparsemax } from "../maps/mod.ts";
 
 /** A value on the tape: a matrix, and its gradient once `backward` has run (null for constants). */
@@ -41,6 +42,15 @@ export type RowMap = "softmax" | "sparsemax" | "entmax15" | { alpha: number };
  */
 export class Tape {
   #backs: (() => void)[] = [];
+  #blas: Blas | null;
+
+  /**
+   * With `blas` (from `loadBlas()`, chosen once at the edge), products of at least 2¹⁵ multiply-adds and their
+   * gradients run as Float64 `dgemm`; the rest, and everything without it, in TypeScript.
+   */
+  constructor(options: { blas?: Blas | null } = {}) {
+    this.#blas = options.blas ?? null;
+  }
 
   /** A leaf that receives a gradient (a parameter or an input whose gradient is wanted). */
   param(value: Matrix): Node {
@@ -80,7 +90,18 @@ export class Tape {
         `Cannot multiply: ${m} × ${k} by ${tb ? `(${B.rows} × ${B.cols})ᵀ` : `${B.rows} × ${B.cols}`}`,
       );
     }
-    const C = matrix(m, n);
+    const C = matrix(m, n), blas = m * n * k >= 1 << 15 ? this.#blas : null;
+    if (blas) {
+      blas.gemmGeneral(false, tb, m, n, k, A.data, k, B.data, tb ? k : n, 0, C.data, n);
+      return this.#node(C, [a, b], (g) => {
+        // ∂A = g·op(B)ᵀ; ∂B = Aᵀ·g (or gᵀ·A when B was transposed), accumulated (beta = 1).
+        if (a.needsGrad) blas.gemmGeneral(false, !tb, m, k, n, g, n, B.data, tb ? k : n, 1, accumulate(a), k);
+        if (b.needsGrad) {
+          if (tb) blas.gemmGeneral(true, false, n, k, m, g, n, A.data, k, 1, accumulate(b), k);
+          else blas.gemmGeneral(true, false, k, n, m, A.data, k, g, n, 1, accumulate(b), n);
+        }
+      });
+    }
     for (let i = 0; i < m; i++) {
       for (let p = 0; p < k; p++) {
         const av = A.data[i * k + p];
@@ -362,6 +383,54 @@ export class Tape {
           }
         }
       }
+    });
+  }
+
+  /** Each row divided by its Euclidean norm (rows of zeros are an error). */
+  normalizeRows(a: Node): Node {
+    const A = a.value, n = A.cols, U = matrix(A.rows, n), norms = new Float64Array(A.rows);
+    for (let i = 0; i < A.rows; i++) {
+      let sq = 0;
+      for (let j = 0; j < n; j++) sq += A.data[i * n + j] ** 2;
+      const r = norms[i] = Math.sqrt(sq);
+      if (!(r > 0)) throw new RangeError(`Cannot normalise rows: row ${i} is zero`);
+      for (let j = 0; j < n; j++) U.data[i * n + j] = A.data[i * n + j] / r;
+    }
+    return this.#node(U, [a], (g) => {
+      const ga = accumulate(a);
+      for (let i = 0; i < A.rows; i++) {
+        let dot = 0;
+        for (let j = 0; j < n; j++) dot += U.data[i * n + j] * g[i * n + j];
+        for (let j = 0; j < n; j++) ga[i * n + j] += (g[i * n + j] - U.data[i * n + j] * dot) / norms[i];
+      }
+    });
+  }
+
+  /**
+   * U-Hop+'s tempered separation loss of a square matrix of cosines C (M × M, M ≥ 2):
+   * `τ·log(mean_{μ≠ν} exp(C_μν/τ))`, 1 × 1 — as τ → 0 the largest off-diagonal cosine (Hu et al. 2024, Alg. 1).
+   */
+  offDiagonalLse(c: Node, tau: number): Node {
+    const C = c.value, M = C.rows;
+    if (C.cols !== M || M < 2) {
+      throw new RangeError(
+        `Cannot take the separation loss: need a square matrix with M ≥ 2: ${C.rows} × ${C.cols}`,
+      );
+    }
+    if (!(tau > 0)) throw new RangeError(`Cannot take the separation loss: tau must be > 0: tau=${tau}`);
+    let m = -Infinity;
+    for (let i = 0; i < M; i++) {
+      for (let j = 0; j < M; j++) if (i !== j) m = Math.max(m, C.data[i * M + j] / tau);
+    }
+    const w = new Float64Array(M * M);
+    let sum = 0;
+    for (let i = 0; i < M; i++) {
+      for (let j = 0; j < M; j++) if (i !== j) sum += w[i * M + j] = Math.exp(C.data[i * M + j] / tau - m);
+    }
+    const value = tau * (m + Math.log(sum / (M * (M - 1))));
+    return this.#node(matrix(1, 1, Float64Array.of(value)), [c], (g) => {
+      const gc = accumulate(c);
+      for (let k = 0; k < w.length; k++) gc[k] += (g[0] * w[k]) / sum;
     });
   }
 

@@ -8,6 +8,7 @@
 import type { Matrix } from "../linalg/matrix.ts";
 import type { Prng } from "../linalg/prng.ts";
 import { adam } from "../optim/adam.ts";
+import type { Blas } from "../backend/blas.ts";
 import { type Node, Tape } from "./tape.ts";
 
 /** A model: its trainable matrices (changed in place) and the logits of a batch of bags from their tape nodes. */
@@ -16,6 +17,8 @@ export interface BagClassifier {
   readonly parameters: Matrix[];
   /** B × 1 logits, from the parameters' nodes in the order of `parameters`. */
   logits(tape: Tape, params: Node[], bags: Matrix[], options: { training: boolean; prng: Prng }): Node;
+  /** A 1 × 1 term added to the training loss, from the last `logits` call on the same tape (a regulariser). */
+  auxiliaryLoss?(tape: Tape): Node | null;
   /** The association matrices ξ of each bag and head (evaluation mode), for models built on a Hopfield layer. */
   association?(bags: Matrix[], prng: Prng): Matrix[][];
 }
@@ -46,11 +49,12 @@ export function evaluateBags(
   labels: number[],
   prng: Prng,
   batch = 64,
+  blas: Blas | null = null,
 ): { loss: number; accuracy: number; scores: number[] } {
   let loss = 0, correct = 0;
   const scores: number[] = [];
   for (let b0 = 0; b0 < bags.length; b0 += batch) {
-    const tape = new Tape(), idx = bags.slice(b0, b0 + batch), y = labels.slice(b0, b0 + batch);
+    const tape = new Tape({ blas }), idx = bags.slice(b0, b0 + batch), y = labels.slice(b0, b0 + batch);
     const z = model.logits(tape, model.parameters.map((p) => tape.constant(p)), idx, {
       training: false,
       prng,
@@ -84,6 +88,10 @@ export function trainBags(
     clip: number;
     prng: Prng;
     onEpoch?: (epoch: number, c: TrainingCurves) => void;
+    /** Evaluate after each epoch (default true; off to time the training alone). */
+    evaluate?: boolean;
+    /** The BLAS for the large products (from `loadBlas()`; default none: TypeScript loops). */
+    blas?: Blas | null;
   },
 ): TrainingCurves {
   const action = "train";
@@ -104,10 +112,12 @@ export function trainBags(
       [order[i], order[j]] = [order[j], order[i]];
     }
     for (let b0 = 0; b0 < order.length; b0 += o.batch) {
-      const idx = order.slice(b0, b0 + o.batch), tape = new Tape();
+      const idx = order.slice(b0, b0 + o.batch), tape = new Tape({ blas: o.blas });
       const leaves = model.parameters.map((p) => tape.param(p));
       const z = model.logits(tape, leaves, idx.map((i) => train.bags[i]), { training: true, prng: o.prng });
-      tape.backward(tape.bceWithLogits(z, idx.map((i) => train.labels[i])));
+      const bce = tape.bceWithLogits(z, idx.map((i) => train.labels[i])),
+        aux = model.auxiliaryLoss?.(tape) ?? null;
+      tape.backward(aux ? tape.add(bce, aux) : bce);
       const grads = leaves.map((l, k) => l.grad ?? new Float64Array(model.parameters[k].data.length));
       let sq = 0;
       for (const g of grads) for (let k = 0; k < g.length; k++) sq += g[k] * g[k];
@@ -115,8 +125,9 @@ export function trainBags(
       if (norm > o.clip) { for (const g of grads) for (let k = 0; k < g.length; k++) g[k] *= o.clip / norm; }
       opt.step(model.parameters.map((p) => p.data), grads);
     }
-    const tr = evaluateBags(model, train.bags, train.labels, o.prng),
-      va = evaluateBags(model, valid.bags, valid.labels, o.prng);
+    if (o.evaluate === false) continue;
+    const tr = evaluateBags(model, train.bags, train.labels, o.prng, 64, o.blas ?? null),
+      va = evaluateBags(model, valid.bags, valid.labels, o.prng, 64, o.blas ?? null);
     curves.trainLoss.push(tr.loss), curves.trainAccuracy.push(tr.accuracy);
     curves.validLoss.push(va.loss), curves.validAccuracy.push(va.accuracy);
     o.onEpoch?.(epoch, curves);

@@ -368,6 +368,7 @@ Deno.test("every command fed extreme values prints finite JSON or fails with a m
       "8",
     ],
     ["bench", "--size", "L0", "--repeat", "1e300"],
+    ["bench", "--size", "M0", "--repeat", "1e300"],
   ];
   for (const line of lines) {
     const r = await hop(...line);

@@ -5,6 +5,7 @@ import {
   HopfieldLayer,
   type HopfieldLayerOptions,
   HopfieldPooling,
+  milClassifier,
   type Node,
   PARAMETER_NAMES,
   type RowMap,
@@ -72,6 +73,14 @@ Deno.test("tape operations: gradients match finite differences", () => {
       t.relu(t.scale(t.sliceRows(joined, 1, 3), 1.5)),
     ]);
     return t.sum(t.mul(t.matmul(stacked, t.constant(randomMatrix(6, 2, 8))), n.w));
+  });
+  const K = randomMatrix(5, 3, 13);
+  checkGradients({ K }, (t, n) => {
+    const u = t.normalizeRows(n.K);
+    return t.add(
+      t.offDiagonalLse(t.matmul(u, u, { transposeB: true }), 0.2),
+      t.sum(t.mul(u, t.constant(randomMatrix(5, 3, 14)))),
+    );
   });
   const z = randomMatrix(4, 1, 9), Z = randomMatrix(3, 5, 10);
   checkGradients(
@@ -231,4 +240,22 @@ Deno.test("options: hflayers' defects are refused with the reason", () => {
       }]),
     /stored patterns of element 0 must have 4 columns/,
   );
+});
+
+Deno.test("MIL models: gradients of every parameter of the U-Hop+ pooling, its separation loss included", () => {
+  const prng = createPrng(4);
+  const model = milClassifier("hopfield-pooling-uhop-plus", {
+    inputSize: 5,
+    embedding: 4,
+    attention: 3,
+    hopfield: { hiddenSize: 3, updateStepsMax: 1, updateStepsEps: 1e-12 },
+    uhopPlus: { tau: 0.3, weight: 0.7 },
+  }, prng);
+  const bags = [randomMatrix(4, 5, 60), randomMatrix(3, 5, 61), randomMatrix(1, 5, 62)];
+  const targets: Record<string, Matrix> = {};
+  model.parameters.forEach((m, i) => targets[`p${i}`] = m);
+  checkGradients(targets, (tape, n) => {
+    const z = model.logits(tape, model.parameters.map((_, i) => n[`p${i}`]), bags, { training: false, prng });
+    return tape.add(tape.bceWithLogits(z, [1, 0, 1]), model.auxiliaryLoss!(tape)!);
+  }, 2e-6);
 });

@@ -56,7 +56,7 @@ Deno.test("layers_mnist_bags figure matches its snapshot; every model's AUC is a
     attention: 4,
     hidden: 4,
   });
-  assert.equal(data.runs.length, 5);
+  assert.equal(data.runs.length, 6);
   assert.ok(data.runs.every((r) => r.auc >= 0 && r.auc <= 1));
   assert.match(mnistBagsVerdict(data), /HopfieldPooling \(softmax\) (matches or beats|stays below)/);
   await assertSvgSnapshot("layers_mnist_bags", mnistBagsFigure(data).svg);
