@@ -88,7 +88,7 @@ export function trainBags(
     clip: number;
     prng: Prng;
     onEpoch?: (epoch: number, c: TrainingCurves) => void;
-    /** Evaluate after each epoch (default true; off to time the training alone). */
+    /** Evaluate after each epoch (default true; off, the curves stay empty and `onEpoch` still runs). */
     evaluate?: boolean;
     /** The BLAS for the large products (from `loadBlas()`; default none: TypeScript loops). */
     blas?: Blas | null;
@@ -125,7 +125,10 @@ export function trainBags(
       if (norm > o.clip) { for (const g of grads) for (let k = 0; k < g.length; k++) g[k] *= o.clip / norm; }
       opt.step(model.parameters.map((p) => p.data), grads);
     }
-    if (o.evaluate === false) continue;
+    if (o.evaluate === false) {
+      o.onEpoch?.(epoch, curves);
+      continue;
+    }
     const tr = evaluateBags(model, train.bags, train.labels, o.prng, 64, o.blas ?? null),
       va = evaluateBags(model, valid.bags, valid.labels, o.prng, 64, o.blas ?? null);
     curves.trainLoss.push(tr.loss), curves.trainAccuracy.push(tr.accuracy);
