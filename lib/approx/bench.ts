@@ -10,6 +10,7 @@ import { type DenseMatrix, type Matrix, matrix } from "../linalg/matrix.ts";
 import { createPrng } from "../linalg/prng.ts";
 import type { Backend } from "../backend/types.ts";
 import { mapSpec } from "../maps/spec.ts";
+import { medianMs } from "../backend/bench.ts";
 import { type Approximation, lowRankAttention, lowRankMemory } from "./low_rank.ts";
 import { taylorDegree } from "./taylor.ts";
 
@@ -44,19 +45,6 @@ export function boundedEntries(n: number, d: number, B: number, seed: number): M
   const prng = createPrng(seed), X = matrix(n, d);
   for (let k = 0; k < X.data.length; k++) X.data[k] = B * (2 * prng.next() - 1);
   return X;
-}
-
-/** The median of `repeat` timed calls after one untimed call, ms. */
-export async function medianMs(fn: () => Promise<unknown>, repeat: number): Promise<number> {
-  await fn();
-  const times: number[] = [];
-  for (let r = 0; r < repeat; r++) {
-    const t = performance.now();
-    await fn();
-    times.push(performance.now() - t);
-  }
-  times.sort((a, b) => a - b);
-  return times[Math.floor(times.length / 2)];
 }
 
 /**

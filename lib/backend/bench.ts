@@ -99,3 +99,25 @@ export async function runBench(
     max_rel_err: maxErr / maxRef,
   };
 }
+
+/**
+ * The median of `repeat` timed calls of `fn` after one untimed call, ms (the benchmarks' timer).
+ *
+ * @example
+ * ```ts
+ * import { medianMs } from "./bench.ts";
+ * import assert from "node:assert/strict";
+ * assert.ok((await medianMs(() => 1 + 1, 3)) >= 0);
+ * ```
+ */
+export async function medianMs(fn: () => Promise<unknown> | unknown, repeat: number): Promise<number> {
+  await fn();
+  const times: number[] = [];
+  for (let r = 0; r < repeat; r++) {
+    const t = performance.now();
+    await fn();
+    times.push(performance.now() - t);
+  }
+  times.sort((a, b) => a - b);
+  return times[Math.floor(times.length / 2)];
+}

@@ -10,6 +10,7 @@ import type { Matrix } from "../linalg/matrix.ts";
 import { createPrng } from "../linalg/prng.ts";
 import type { Backend } from "../backend/types.ts";
 import { loadBlas } from "../backend/blas.ts";
+import { medianMs } from "../backend/bench.ts";
 import { gaussianFeatureMap } from "./feature_map.ts";
 import { separationLoss } from "./separation_loss.ts";
 
@@ -45,19 +46,6 @@ export function peakRssMb(): number {
     if (m) return Number(m[1]) / 1024;
   } catch { /* not Linux */ }
   return Deno.memoryUsage().rss / 2 ** 20;
-}
-
-/** The median of `repeat` timed calls of `fn` after one untimed call, ms. */
-async function medianMs(fn: () => Promise<unknown> | unknown, repeat: number): Promise<number> {
-  await fn();
-  const times: number[] = [];
-  for (let r = 0; r < repeat; r++) {
-    const t = performance.now();
-    await fn();
-    times.push(performance.now() - t);
-  }
-  times.sort((a, b) => a - b);
-  return times[Math.floor(times.length / 2)];
 }
 
 /** The rate of this process's BLAS on `C = A·B` with two n × n f32 matrices (median of 3), GFLOP/s. */
