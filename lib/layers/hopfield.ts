@@ -191,6 +191,15 @@ export class Hopfield {
     }
     // Per element: projected q (L × H·dh), k (S × H·dh), v (S × H·dp).
     const kCache = new Map<object, Node>(), vCache = new Map<object, Node>();
+    // A kernel feature map Φ(x) = Wx + b on the heads' space (U-Hop): fixed, so its W and b are constants.
+    const fm = o.featureMap;
+    const phi = fm
+      ? { W: tape.constant(fm.weights), b: fm.bias ? tape.constant(matrix(1, fm.featureDim, fm.bias)) : null }
+      : null;
+    const features = (x: Node) => {
+      const y = tape.matmul(x, phi!.W, { transposeB: true });
+      return phi!.b ? tape.addRow(y, phi!.b) : y;
+    };
     const projected = inputs.map((input, b) => {
       const Y = node(input.stored), R = node(input.state), V = node(input.projection);
       this.#checkWidths(Y, R, V, b);
@@ -240,7 +249,9 @@ export class Hopfield {
     const association: Matrix[][] = Array.from({ length: B }, () => []);
     const headOutputs: Node[][] = Array.from({ length: B }, () => []);
     for (let h = 0; h < H; h++) {
-      const khCache = new Map<object, Node>(), vhCache = new Map<object, Node>();
+      const khCache = new Map<object, Node>(),
+        vhCache = new Map<object, Node>(),
+        kfCache = new Map<object, Node>();
       const heads = projected.map(({ q, k, v }, b) => {
         let qh = tape.sliceCols(q, h * dh, (h + 1) * dh);
         if (o.normalizeHopfieldSpace) {
@@ -271,22 +282,21 @@ export class Hopfield {
           if (o.addZeroAssociation) vh = tape.concatRows([vh, tape.constant(matrix(1, dp))]);
           vhCache.set(v, vh);
         }
-        return {
-          qh: tape.scale(qh, beta),
-          kh,
-          vh,
-          mask: this.#mask(qh.value.rows, kh.value.rows, b, options),
-        };
+        let kf = kfCache.get(kh);
+        if (!kf) kfCache.set(kh, kf = phi ? features(kh) : kh);
+        return { qh, kh, kf, vh, mask: this.#mask(qh.value.rows, kh.value.rows, b, options) };
       });
+      // β·⟨q, k⟩, or β·⟨Φ(q), Φ(k)⟩ with a kernel feature map.
+      const scores = (state: Node, kf: Node) =>
+        phi
+          ? tape.scale(tape.matmul(features(state), kf, { transposeB: true }), beta)
+          : tape.matmul(tape.scale(state, beta), kf, { transposeB: true });
       // Iterate while the head moves: hflayers' rule, one decision per head for the whole batch.
-      let xi = heads.map(({ qh, kh, mask }) =>
-        tape.rowMap(tape.matmul(qh, kh, { transposeB: true }), o.separation, mask)
-      );
+      let xi = heads.map(({ qh, kf, mask }) => tape.rowMap(scores(qh, kf), o.separation, mask));
       for (let t = 0; t < o.updateStepsMax; t++) {
-        const next = heads.map(({ kh, mask }, b) => {
-          const state = tape.scale(tape.matmul(xi[b], kh), beta);
-          return tape.rowMap(tape.matmul(state, kh, { transposeB: true }), o.separation, mask);
-        });
+        const next = heads.map(({ kh, kf, mask }, b) =>
+          tape.rowMap(scores(tape.matmul(xi[b], kh), kf), o.separation, mask)
+        );
         let change = 0;
         next.forEach((x, b) => {
           let sq = 0;

@@ -8,6 +8,7 @@
  * @module
  */
 import type { RowMap } from "./tape.ts";
+import type { LinearFeatureMap } from "../kernel/feature_map.ts";
 
 /** Options of `Hopfield` (camelCase of hflayers' argument names; `fromHflayersOptions` maps snake_case). */
 export interface HopfieldLayerOptions {
@@ -75,10 +76,18 @@ export interface HopfieldLayerOptions {
   disableOutProjection?: boolean;
   /** The row map (default softmax; this workbench adds sparsemax, 1.5-entmax and α-entmax as `{ alpha }`). */
   separation?: RowMap;
+  /**
+   * A kernel feature map Φ on the heads' space (inputDim = d_h; U-Hop's, e.g. from `separateMemories`): the
+   * scores become `β·⟨Φ(q), Φ(k)⟩` at every update, the states still move in the heads' space. Fixed (no
+   * gradient); TypeScript only, not an hflayers option.
+   */
+  featureMap?: LinearFeatureMap;
 }
 
 /** Every option resolved. */
-export type ResolvedOptions = Required<Omit<HopfieldLayerOptions, "associationActivation">> & {
+export type ResolvedOptions = Required<Omit<HopfieldLayerOptions, "associationActivation" | "featureMap">> & {
+  /** The kernel feature map, or null. */
+  featureMap: LinearFeatureMap | null;
   associationActivation: "relu" | "tanh" | "sigmoid" | null;
   /** hflayers' static execution (all inputs static, no out-projection): the default β is then 1. */
   staticExecution: boolean;
@@ -270,7 +279,13 @@ export function resolveOptions(o: HopfieldLayerOptions): ResolvedOptions {
     separation,
     scaling: 0,
     staticExecution: false,
+    featureMap: o.featureMap ?? null,
   };
+  if (r.featureMap && r.featureMap.inputDim !== hiddenSize) {
+    throw new RangeError(
+      `Cannot ${action}: featureMap must map the heads' d_h = ${hiddenSize}: featureMap.inputDim=${r.featureMap.inputDim}`,
+    );
+  }
   if (r.normalizeHopfieldSpaceAffine && !r.normalizeHopfieldSpace) {
     throw new RangeError(`Cannot ${action}: normalizeHopfieldSpaceAffine needs normalizeHopfieldSpace`);
   }

@@ -12,6 +12,7 @@ import {
   Tape,
 } from "../../lib/layers/mod.ts";
 import { retrieve } from "../../lib/hopfield/retrieve.ts";
+import { identityFeatureMap, linearFeatureMap } from "../../lib/kernel/feature_map.ts";
 import { type Matrix, matrix } from "../../lib/linalg/matrix.ts";
 import { createPrng } from "../../lib/linalg/prng.ts";
 
@@ -258,4 +259,42 @@ Deno.test("MIL models: gradients of every parameter of the U-Hop+ pooling, its s
     const z = model.logits(tape, model.parameters.map((_, i) => n[`p${i}`]), bags, { training: false, prng });
     return tape.add(tape.bceWithLogits(z, [1, 0, 1]), model.auxiliaryLoss!(tape)!);
   }, 2e-6);
+});
+
+Deno.test("a kernel feature map on the heads' space: Φ = id changes nothing; gradients with a random affine Φ", () => {
+  const base: HopfieldLayerOptions = {
+    inputSize: 4,
+    hiddenSize: 3,
+    numHeads: 2,
+    updateStepsMax: 2,
+    updateStepsEps: 1e-12,
+  };
+  const Y = randomMatrix(5, 4, 70), R = randomMatrix(3, 4, 71), W = randomMatrix(3, 4, 72);
+  const plain = new Hopfield(base, createPrng(5)),
+    mapped = new Hopfield({ ...base, featureMap: identityFeatureMap(3) }, createPrng(5));
+  const run = (h: Hopfield) =>
+    h.forward(new Tape(), [{ stored: Y, state: R, projection: Y }]).outputs[0].value.data;
+  const a = run(plain), b = run(mapped);
+  a.forEach((v, k) => assert.ok(Math.abs(v - b[k]) < 1e-12, `entry ${k}`));
+  const phi = linearFeatureMap(randomMatrix(5, 3, 73), {
+    bias: randomMatrix(1, 5, 74).data,
+    requireFullRank: false,
+  });
+  const layer = new Hopfield({ ...base, featureMap: phi }, createPrng(6));
+  for (const name of PARAMETER_NAMES) {
+    const p = layer.params[name];
+    if (p) p.data.set(randomMatrix(p.rows, p.cols, 80 + PARAMETER_NAMES.indexOf(name), 0.5).data);
+  }
+  const targets: Record<string, Matrix> = { Y, R };
+  for (const name of PARAMETER_NAMES) if (layer.params[name]) targets[name] = layer.params[name]!;
+  checkGradients(targets, (tape, n) => {
+    const leaves: Record<string, Node> = {};
+    for (const name of PARAMETER_NAMES) if (n[name]) leaves[name] = n[name];
+    const r = layer.forward(tape, [{ stored: n.Y, state: n.R, projection: n.Y }], {}, leaves);
+    return tape.sum(tape.mul(r.outputs[0], tape.constant(W)));
+  }, 2e-6);
+  assert.throws(
+    () => new Hopfield({ ...base, featureMap: identityFeatureMap(4) }, createPrng(1)),
+    /featureMap.inputDim=4/,
+  );
 });
