@@ -11,8 +11,8 @@ import { Flags, parseArgs } from "./args.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
 
-// nbclient driver: runs one notebook, prints one JSON line per event: cell starts, the cells' stderr lines (the
-// experiments' progress), errors. Python is used only through Jupyter.
+// nbclient driver: runs one notebook, prints one JSON line per event: cell starts, the experiments' progress (its
+// display updates, or stderr lines), errors. Python is used only through Jupyter.
 const DRIVER = `
 import json, sys, time, nbformat
 from nbclient import NotebookClient
@@ -27,13 +27,17 @@ def start(cell, cell_index, **_):
     if cell_index in code:
         emit(event="start", cell=code.index(cell_index) + 1, cells=len(code), t=time.time() - t0)
 class Client(NotebookClient):
-    def output(self, outs, msg, display_id, cell_index):
+    def process_message(self, msg, cell, cell_index):
         content = msg.get("content", {})
-        if msg.get("msg_type") == "stream" and content.get("name") == "stderr":
+        kind = msg.get("msg_type")
+        # Progress: a display kept updated in place (lib/experiments/scale.ts), or stderr lines.
+        if kind in ("display_data", "update_display_data") and "hopfield-progress" in content.get("metadata", {}):
+            emit(event="progress", text=content.get("data", {}).get("text/plain", ""), t=time.time() - t0)
+        elif kind == "stream" and content.get("name") == "stderr":
             for line in content.get("text", "").splitlines():
                 if line.strip():
                     emit(event="progress", text=line, t=time.time() - t0)
-        return super().output(outs, msg, display_id, cell_index)
+        return super().process_message(msg, cell, cell_index)
 client = Client(nb, timeout=None if timeout <= 0 else timeout, kernel_name="deno",
                 resources={"metadata": {"path": cwd}}, on_cell_start=start)
 try:

@@ -62,9 +62,28 @@ export interface Progress {
   tick(message: string): void;
 }
 
+/** The kernel's `Deno.jupyter`, or null outside `deno jupyter` (where reading it throws). */
+function jupyterKernel():
+  | { broadcast(type: string, content: Record<string, unknown>): Promise<void> }
+  | null {
+  try {
+    // deno-lint-ignore no-explicit-any
+    const j = (Deno as any).jupyter;
+    return typeof j?.broadcast === "function" ? j : null;
+  } catch {
+    return null;
+  }
+}
+
+/** One display per reporter name in this kernel: a later reporter of the same name updates the same line. */
+const displays = new Map<string, string>();
+
 /**
- * A progress reporter for a long computation: lines `[name] message (elapsed s)` on stderr, which a notebook
- * shows under the running cell and `deno task reproduce` forwards; silent when `HOPFIELD_QUIET` is set.
+ * A progress reporter for a long computation. In a Jupyter kernel (`deno jupyter`, as VS Code, Jupyter and
+ * `deno task reproduce` run the notebooks) it keeps ONE line per reporter name under the running cell, updated in
+ * place (`display_data`, then `update_display_data` with the same display id; `reproduce` forwards each update
+ * to its console); elsewhere (scripts, `deno task hop`, tests) it prints `[name] message (elapsed s)` on stderr.
+ * Silent when `HOPFIELD_QUIET` is set.
  *
  * @example
  * ```ts
@@ -76,12 +95,29 @@ export interface Progress {
  */
 export function progress(name: string): Progress {
   const start = performance.now();
-  const quiet = Deno.env.get("HOPFIELD_QUIET") !== undefined;
+  const quiet = Deno.env.get("HOPFIELD_QUIET") !== undefined, kernel = quiet ? null : jupyterKernel();
   let last = start;
   const log = (message: string) => {
     last = performance.now();
     if (quiet) return;
-    console.error(`[${name}] ${message} (${((last - start) / 1000).toFixed(1)} s)`);
+    const line = `[${name}] ${message} (${((last - start) / 1000).toFixed(1)} s)`;
+    if (!kernel) {
+      console.error(line);
+      return;
+    }
+    let id = displays.get(name);
+    const type = id ? "update_display_data" : "display_data";
+    if (!id) displays.set(name, id = `hopfield-progress-${crypto.randomUUID()}`);
+    const content = {
+      data: { "text/plain": line },
+      metadata: { "hopfield-progress": name },
+      transient: { display_id: id },
+    };
+    try {
+      Promise.resolve(kernel.broadcast(type, content)).catch(() => console.error(line));
+    } catch {
+      console.error(line);
+    }
   };
   return Object.assign(log, {
     tick: (message: string) => {

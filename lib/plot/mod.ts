@@ -9,3 +9,4 @@ export * from "./panel.ts";
 export * from "./compose.ts";
 export * from "./save.ts";
 export { greyPng, greyPngUrl } from "./png.ts";
+export * from "./table.ts";
