@@ -39,11 +39,11 @@ export function randomSpd(n: number, eps: number, seed: number): Matrix {
 const SNAPSHOTS = new URL("./plot/__snapshots__/", import.meta.url).pathname;
 
 /**
- * Compares an SVG with `tests/plot/__snapshots__/NAME.svg`; with `UPDATE_SNAPSHOTS=1` it (re)writes the file.
- * A missing snapshot is a failure, not a silent pass.
+ * Compares an SVG with `tests/plot/__snapshots__/NAME.svg` (or another extension: interactive figures are
+ * `.html`); with `UPDATE_SNAPSHOTS=1` it (re)writes the file. A missing snapshot is a failure, not a silent pass.
  */
-export async function assertSvgSnapshot(name: string, svg: string): Promise<void> {
-  const path = `${SNAPSHOTS}${name}.svg`;
+export async function assertSvgSnapshot(name: string, svg: string, extension = "svg"): Promise<void> {
+  const path = `${SNAPSHOTS}${name}.${extension}`;
   if (Deno.env.get("UPDATE_SNAPSHOTS") === "1") {
     await Deno.mkdir(SNAPSHOTS, { recursive: true });
     await Deno.writeTextFile(path, svg + "\n");

@@ -9,7 +9,7 @@ import { retrieve } from "../hopfield/retrieve.ts";
 import { fromRows, type Matrix, toRows } from "../linalg/matrix.ts";
 import type { MapKind } from "../maps/mod.ts";
 import * as Plot from "@observablehq/plot";
-import { compose, type Figure, panel, THEME } from "../plot/mod.ts";
+import { compose, type Figure, panel, type SliderFrame, THEME } from "../plot/mod.ts";
 import { round } from "./round.ts";
 
 /** Parameters of the landscape experiment. */
@@ -212,4 +212,32 @@ export function energyLandscapeFigure(data: LandscapeData): Figure {
     note:
       "Ramsauer et al. 2020, Eq. 2; lighter = higher energy (sqrt colour scale). Minima: where retrieval from a 21 × 21 grid of starts ends. Patterns close together can share a minimum even at large β.",
   });
+}
+
+/**
+ * The frames of the interactive landscape: one panel per β of `params.betas` (a finer grid than the static
+ * figure's), for `showSlider`.
+ *
+ * @example
+ * ```ts
+ * import { energyLandscapeFrames } from "./landscape.ts";
+ * import assert from "node:assert/strict";
+ * const f = energyLandscapeFrames({ patterns: [[1, 0], [0, 1]], betas: [1, 4], grid: 12, extent: 1.5, starts: [[0.2, 0.1]] });
+ * assert.deepEqual(f.map((x) => x.label), ["β = 1", "β = 4"]);
+ * ```
+ */
+export function energyLandscapeFrames(params: LandscapeParams): SliderFrame[] {
+  const data = runLandscape(params);
+  return data.panels.map((p) => ({
+    label: `β = ${p.beta}`,
+    svg: landscapePanel({
+      energy: p.energy,
+      grid: data.grid,
+      extent: data.extent,
+      trajectories: p.trajectories,
+      minima: p.minima,
+      patterns: data.patterns,
+      label: `β = ${p.beta}: ${p.minima.length} minim${p.minima.length === 1 ? "um" : "a"}`,
+    }).svg,
+  }));
 }

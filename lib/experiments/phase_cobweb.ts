@@ -5,7 +5,7 @@
  * @module
  */
 import * as Plot from "@observablehq/plot";
-import { compose, type Figure, panel, THEME } from "../plot/mod.ts";
+import { compose, type Figure, panel, type SliderFrame, THEME } from "../plot/mod.ts";
 import { type PhaseThresholds, phaseThresholds, reducedFixedPoints, reducedMap } from "../theory/phase.ts";
 import { round } from "./round.ts";
 
@@ -66,43 +66,53 @@ export function runCobweb(params: CobwebParams): CobwebData {
 
 const PATH_COLORS = [THEME.colors[3], THEME.colors[2], THEME.colors[1]];
 
+/** A panel's title: where K sits against the thresholds. */
+function cobwebTitle(K: number, t: PhaseThresholds): string {
+  return K < t.K_sn
+    ? `K = ${K.toFixed(2)} < K_sn: one attractor (global)`
+    : K < t.K_spin
+    ? `K_sn < K = ${K.toFixed(2)} < N: both coexist`
+    : `K = ${K.toFixed(2)} > N: global state unstable`;
+}
+
+/** One cobweb panel: F_K(m) against m, the diagonal, the iterates, the fixed points (filled: stable). */
+function cobwebPanel(
+  p: CobwebData["panels"][number],
+  n: number,
+  t: PhaseThresholds,
+): ReturnType<typeof panel> {
+  return panel({
+    width: 300,
+    height: 300,
+    title: cobwebTitle(p.K, t),
+    x: { label: "m_t", domain: [-1 / (n - 1), 1] },
+    y: { label: "m_{t+1}", domain: [-1 / (n - 1), 1], grid: true },
+    marks: [
+      Plot.line([[-1, -1], [1, 1]], { stroke: "#999", strokeDasharray: "3,3" }),
+      Plot.line(p.curve, { x: "m", y: "F", stroke: THEME.colors[0], strokeWidth: 2 }),
+      ...p.paths.map((path, i) =>
+        Plot.line(path.points, {
+          x: "x",
+          y: "y",
+          stroke: PATH_COLORS[i % PATH_COLORS.length],
+          strokeWidth: 1,
+        })
+      ),
+      Plot.dot(p.fixed, {
+        x: "m",
+        y: "m",
+        r: 4,
+        stroke: "black",
+        fill: (d: { stable: boolean }) => (d.stable ? "black" : "white"),
+      }),
+    ],
+  });
+}
+
 /** Three cobweb panels: F_K(m) against m with the diagonal and the iterates. */
 export function cobwebFigure(data: CobwebData): Figure {
   const t = data.thresholds;
-  const titleOf = (K: number) =>
-    K < t.K_sn
-      ? `K = ${K.toFixed(2)} < K_sn: one attractor (global)`
-      : K < t.K_spin
-      ? `K_sn < K = ${K.toFixed(2)} < N: both coexist`
-      : `K = ${K.toFixed(2)} > N: global state unstable`;
-  const panels = data.panels.map((p) =>
-    panel({
-      width: 300,
-      height: 300,
-      title: titleOf(p.K),
-      x: { label: "m_t", domain: [-1 / (data.n - 1), 1] },
-      y: { label: "m_{t+1}", domain: [-1 / (data.n - 1), 1], grid: true },
-      marks: [
-        Plot.line([[-1, -1], [1, 1]], { stroke: "#999", strokeDasharray: "3,3" }),
-        Plot.line(p.curve, { x: "m", y: "F", stroke: THEME.colors[0], strokeWidth: 2 }),
-        ...p.paths.map((path, i) =>
-          Plot.line(path.points, {
-            x: "x",
-            y: "y",
-            stroke: PATH_COLORS[i % PATH_COLORS.length],
-            strokeWidth: 1,
-          })
-        ),
-        Plot.dot(p.fixed, {
-          x: "m",
-          y: "m",
-          r: 4,
-          stroke: "black",
-          fill: (d: { stable: boolean }) => (d.stable ? "black" : "white"),
-        }),
-      ],
-    })
-  );
+  const panels = data.panels.map((p) => cobwebPanel(p, data.n, t));
   return compose("phase_cobweb", panels, {
     title: `Cobweb plots of the reduced map F_K(m) = (e^{Km} − 1)/(e^{Km} + N − 1), N = ${data.n}`,
     legend: [
@@ -117,4 +127,24 @@ export function cobwebFigure(data: CobwebData): Figure {
         t.K_sn.toFixed(4)
       }, K_t = ${t.K_t.toFixed(4)}, K_spin = N = ${t.K_spin}.`,
   });
+}
+
+/**
+ * The frames of the interactive cobweb: one panel per K = β_eff of `params.ks` (a grid through K_sn, K_t and N),
+ * for `showSlider`.
+ *
+ * @example
+ * ```ts
+ * import { cobwebFrames } from "./phase_cobweb.ts";
+ * import assert from "node:assert/strict";
+ * const f = cobwebFrames({ n: 10, ks: [2, 12], starts: [0.3], steps: 5 });
+ * assert.deepEqual(f.map((x) => x.label), ["K = β_eff = 2.00", "K = β_eff = 12.00"]);
+ * ```
+ */
+export function cobwebFrames(params: CobwebParams): SliderFrame[] {
+  const data = runCobweb(params);
+  return data.panels.map((p) => ({
+    label: `K = β_eff = ${p.K.toFixed(2)}`,
+    svg: cobwebPanel(p, data.n, data.thresholds).svg,
+  }));
 }

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { jupyterKernel } from "../plot/jupyter.ts";
 
 /** The three scales. */
 export const SCALES = ["smoke", "quick", "paper"] as const;
@@ -60,19 +61,6 @@ export interface Progress {
   (message: string): void;
   /** Like a call, but only when 2 s have passed since the last line: for steps of a long loop. */
   tick(message: string): void;
-}
-
-/** The kernel's `Deno.jupyter`, or null outside `deno jupyter` (where reading it throws). */
-function jupyterKernel():
-  | { broadcast(type: string, content: Record<string, unknown>): Promise<void> }
-  | null {
-  try {
-    // deno-lint-ignore no-explicit-any
-    const j = (Deno as any).jupyter;
-    return typeof j?.broadcast === "function" ? j : null;
-  } catch {
-    return null;
-  }
 }
 
 /** One display per reporter name in this kernel: a later reporter of the same name updates the same line. */

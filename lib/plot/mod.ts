@@ -10,3 +10,5 @@ export * from "./compose.ts";
 export * from "./save.ts";
 export { greyPng, greyPngUrl } from "./png.ts";
 export * from "./table.ts";
+export * from "./slider.ts";
+export * from "./jupyter.ts";

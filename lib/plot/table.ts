@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { displayInKernel } from "./jupyter.ts";
 
 /** Cell text: numbers as JavaScript prints them, everything else as its string. */
 function cell(v: unknown): string {
@@ -69,29 +70,12 @@ export function tableFormats(
  * @example
  * ```ts
  * import { showTable } from "./table.ts";
- * showTable([{ beta: 1, capacity: 12 }, { beta: 2, capacity: 40 }], "capacity against β");
+ * await showTable([{ beta: 1, capacity: 12 }, { beta: 2, capacity: 40 }], "capacity against β");
  * ```
  */
-export function showTable(rows: Record<string, unknown>[], caption?: string): void {
+export async function showTable(rows: Record<string, unknown>[], caption?: string): Promise<void> {
   const t = tableFormats(rows, caption);
-  let kernel: {
-    display?: (v: unknown, o?: unknown) => unknown;
-    broadcast?: (type: string, c: unknown) => unknown;
-  } | null = null;
-  try {
-    // deno-lint-ignore no-explicit-any
-    kernel = (Deno as any).jupyter ?? null;
-  } catch { /* not in a kernel */ }
-  if (typeof kernel?.broadcast === "function") {
-    const content = {
-      data: { "text/html": t.html, "text/markdown": t.markdown, "text/plain": t.text },
-      metadata: {},
-      transient: {},
-    };
-    try {
-      Promise.resolve(kernel.broadcast("display_data", content)).catch(() => console.log(t.text));
-      return;
-    } catch { /* fall through */ }
+  if (!(await displayInKernel({ "text/html": t.html, "text/markdown": t.markdown, "text/plain": t.text }))) {
+    console.log(t.text);
   }
-  console.log(t.text);
 }

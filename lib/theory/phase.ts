@@ -279,6 +279,7 @@ export interface ReducedFixedPoint {
  * assert.equal(reducedFixedPoints(3, 10).length, 1); // below K_sn: only the global state
  * const window = reducedFixedPoints(6, 10); // K_sn < K < N: global, unstable middle, pattern
  * assert.deepEqual(window.map((f) => f.stable), [true, false, true]);
+ * assert.equal(reducedFixedPoints(80, 10).at(-1)!.m, 1 - 2 ** -53); // 1 − 10e⁻⁸⁰ in double precision
  * ```
  */
 export function reducedFixedPoints(K: number, n: number): ReducedFixedPoint[] {
@@ -293,13 +294,16 @@ export function reducedFixedPoints(K: number, n: number): ReducedFixedPoint[] {
   const lowest = -1 / (n - 1);
   // Negative side: K(m) falls from +∞ (at −1/(N−1)) to N (at 0).
   if (K > n) roots.push(bisect(g, lowest + 1e-15 * n, -1e-12, 1e-14));
+  // The pattern state: 1 − m* ≈ N·e^{−K}, closer to 1 than the largest double below 1 once K(1 − 2⁻⁵³) < K
+  // (K ≳ 36.7 + ln N); that double is then the root to machine precision.
+  const top = 1 - 2 ** -53, patternRoot = (lo: number) => (g(top) < 0 ? top : bisect(g, lo, top, 1e-14));
   if (n === 2) {
-    if (K > 2) roots.push(bisect(g, 1e-12, 1 - 1e-16, 1e-14));
+    if (K > 2) roots.push(patternRoot(1e-12));
   } else {
     const { m_sn, K_sn } = phaseThresholds(n);
     if (K > K_sn && K < n) roots.push(bisect(g, 1e-12, m_sn, 1e-14));
     if (K === K_sn) roots.push(m_sn);
-    else if (K > K_sn) roots.push(bisect(g, m_sn, 1 - 1e-16, 1e-14));
+    else if (K > K_sn) roots.push(patternRoot(m_sn));
   }
   return roots.sort((a, b) => a - b).map((m) => ({ m, stable: Math.abs(reducedMapSlope(m, K, n)) < 1 }));
 }

@@ -89,3 +89,31 @@ Deno.test("greyPng() writes a decodable PNG (rendered back through resvg)", asyn
   assert.deepEqual([0, 1, 2, 3].map((i) => rgba[4 * i + 3]), [255, 255, 255, 255]);
   assert.throws(() => greyPng([0], { width: 2, height: 2 }), /1 != 2\*2/);
 });
+
+Deno.test("energy_landscape and phase_cobweb sliders: self-contained HTML, one SVG frame per value, matching snapshots", async () => {
+  const { energyLandscapeFrames, cobwebFrames } = await import("../../lib/experiments/mod.ts");
+  const { sliderHtml } = await import("../../lib/plot/mod.ts");
+  const landscape = sliderHtml(
+    "energy_landscape",
+    energyLandscapeFrames({
+      patterns: [[1, 0.2], [-0.5, 0.8], [0.1, -1]],
+      betas: [0.5, 2, 8],
+      grid: 16,
+      extent: 1.6,
+      starts: [[0.3, 0.3]],
+    }),
+    { title: "Energy landscape against β", initial: 1 },
+  );
+  const cobweb = sliderHtml(
+    "phase_cobweb",
+    cobwebFrames({ n: 10, ks: [2, 6, 12], starts: [0.3], steps: 6 }),
+    { initial: 0 },
+  );
+  for (const html of [landscape, cobweb]) {
+    assert.equal(html.match(/class="hop-frame"/g)?.length, 3);
+    assert.equal(html.match(/class="hop-frame" style="display: block"/g)?.length, 1);
+    assert.ok(!/<script|src=|href="http/.test(html), "no external resources");
+  }
+  await assertSvgSnapshot("energy_landscape_slider", landscape, "html");
+  await assertSvgSnapshot("phase_cobweb_slider", cobweb, "html");
+});
