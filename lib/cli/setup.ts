@@ -58,14 +58,34 @@ function isRoot(): boolean {
   }
 }
 
-/** Installs what is missing; returns the exit code. */
-export function setup(): number {
+/** A Debian package and how to tell that it is present. */
+export interface AptPackage {
+  /** The package's name. */
+  name: string;
+  /** Whether it is installed. */
+  present(): boolean;
+}
+
+/** The classic Jupyter Notebook server (JupyterLab is not packaged by Debian 12). */
+export const NOTEBOOK_PACKAGE: AptPackage = {
+  name: "jupyter-notebook",
+  present: () => exists("/usr/bin/jupyter-notebook"),
+};
+
+/** Debian's Chromium, for the browser test of the notebook server. */
+export const CHROMIUM_PACKAGE: AptPackage = {
+  name: "chromium",
+  present: () => exists("/usr/bin/chromium"),
+};
+
+/** Installs what is missing (the workbench's packages and `extra`); returns the exit code. */
+export function setup(extra: AptPackage[] = []): number {
   const say = (m: string) => console.error(`[setup] ${m}`);
   if (!run([Deno.execPath(), "install", "--quiet"], false)) {
     say("`deno install` failed: the npm packages in deno.json could not be fetched.");
     return 1;
   }
-  const missing = APT_PACKAGES.filter((p) => !p.present()).map((p) => p.name);
+  const missing = [...APT_PACKAGES, ...extra].filter((p) => !p.present()).map((p) => p.name);
   if (missing.length > 0) {
     const command = `apt-get update && apt-get install -y ${missing.join(" ")}`;
     if (Deno.build.os === "linux" && isRoot() && exists("/usr/bin/apt-get")) {
