@@ -152,9 +152,31 @@ export async function metastableTable(
   return columns;
 }
 
+/**
+ * The table as rows: one per size bin, one column per (map, model), the share of queries in percent (two
+ * decimals), for `showTable` and `metastableCsv`.
+ *
+ * @example
+ * ```ts
+ * import { metastableRows } from "./metastable.ts";
+ * import assert from "node:assert/strict";
+ * const rows = metastableRows([{ map: "sparsemax", uhopPlus: false, fractions: [0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0] }]);
+ * assert.deepEqual(rows[1], { "‖p‖": "1", sparsemax: "100.00" });
+ * ```
+ */
+export function metastableRows(columns: MetastableColumn[]): Record<string, string>[] {
+  const names = columns.map((c) => `${c.map}${c.uhopPlus ? " + U-Hop+" : ""}`);
+  return SUPPORT_BINS.map((bin, i) => ({
+    "‖p‖": bin,
+    ...Object.fromEntries(columns.map((c, j) => [names[j], (100 * c.fractions[i]).toFixed(2)])),
+  }));
+}
+
 /** The table as CSV: one row per size bin, one column per (map, model), fractions in percent. */
 export function metastableCsv(columns: MetastableColumn[]): string {
-  const head = ["size", ...columns.map((c) => `${c.map}${c.uhopPlus ? " + U-Hop+" : ""}`)];
-  const rows = SUPPORT_BINS.map((bin, i) => [bin, ...columns.map((c) => (100 * c.fractions[i]).toFixed(2))]);
-  return [head, ...rows].map((r) => r.join(",")).join("\n") + "\n";
+  const rows = metastableRows(columns), head = Object.keys(rows[0]);
+  return [["size", ...head.slice(1)], ...rows.map((r) => head.map((k) => r[k]))].map((r) => r.join(",")).join(
+    "\n",
+  ) +
+    "\n";
 }
