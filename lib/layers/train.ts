@@ -8,6 +8,7 @@
 import type { Matrix } from "../linalg/matrix.ts";
 import type { Prng } from "../linalg/prng.ts";
 import { adam } from "../optim/adam.ts";
+import { schedule, type ScheduleName } from "../optim/schedule.ts";
 import type { Blas } from "../backend/blas.ts";
 import { type Node, Tape } from "./tape.ts";
 
@@ -69,8 +70,9 @@ export function evaluateBags(
 }
 
 /**
- * Trains with AdamW (β₁ 0.9, β₂ 0.999, weight decay 0.01: PyTorch's defaults), minibatches drawn without
- * replacement each epoch, the gradient's global norm clipped to `clip`.
+ * Trains with AdamW (β₁ 0.9, β₂ 0.999, weight decay 0.01: PyTorch's defaults) at a rate on one of
+ * `lib/optim`'s schedules, minibatches drawn without replacement each epoch, the gradient's global norm clipped to
+ * `clip`.
  *
  * @example
  * ```ts ignore
@@ -92,6 +94,8 @@ export function trainBags(
     evaluate?: boolean;
     /** The BLAS for the large products (from `loadBlas()`; default none: TypeScript loops). */
     blas?: Blas | null;
+    /** The rate's schedule over the steps (default `constant`; `cosine` decays to 0 over all epochs). */
+    schedule?: ScheduleName;
   },
 ): TrainingCurves {
   const action = "train";
@@ -103,7 +107,9 @@ export function trainBags(
   if (!(o.lr > 0) || !(o.clip > 0)) {
     throw new RangeError(`Cannot ${action}: lr and clip must be > 0: lr=${o.lr}, clip=${o.clip}`);
   }
-  const opt = adam({ lr: o.lr, weightDecay: 0.01 });
+  const steps = o.epochs * Math.ceil(train.bags.length / o.batch);
+  const rate = schedule(o.schedule ?? "constant", o.lr, o.schedule === "cosine" ? { steps } : {});
+  const opt = adam({ lr: rate, weightDecay: 0.01 });
   const curves: TrainingCurves = { trainLoss: [], trainAccuracy: [], validLoss: [], validAccuracy: [] };
   const order = train.bags.map((_, i) => i);
   for (let epoch = 1; epoch <= o.epochs; epoch++) {

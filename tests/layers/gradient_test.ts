@@ -1,6 +1,7 @@
 // Every gradient of the Hopfield layers against central finite differences, through multi-step updates.
 import assert from "node:assert/strict";
 import {
+  bagClassifier,
   Hopfield,
   HopfieldLayer,
   type HopfieldLayerOptions,
@@ -10,6 +11,7 @@ import {
   PARAMETER_NAMES,
   type RowMap,
   Tape,
+  trainBags,
 } from "../../lib/layers/mod.ts";
 import { retrieve } from "../../lib/hopfield/retrieve.ts";
 import { identityFeatureMap, linearFeatureMap } from "../../lib/kernel/feature_map.ts";
@@ -296,5 +298,31 @@ Deno.test("a kernel feature map on the heads' space: Φ = id changes nothing; gr
   assert.throws(
     () => new Hopfield({ ...base, featureMap: identityFeatureMap(4) }, createPrng(1)),
     /featureMap.inputDim=4/,
+  );
+});
+
+Deno.test("trainBags: a cosine schedule takes the rate to 0 by the last step; the curves have one entry per epoch", () => {
+  const prng = createPrng(9);
+  const bags = Array.from({ length: 8 }, (_, i) => randomMatrix(3, 4, 90 + i)),
+    labels = bags.map((_, i) => i % 2);
+  const model = bagClassifier("HopfieldPooling", { inputSize: 4 }, { instances: 3 }, prng);
+  const before = model.parameters.map((p) => p.data.slice());
+  const c = trainBags(model, { bags, labels }, { bags, labels }, {
+    epochs: 3,
+    batch: 4,
+    lr: 0.05,
+    clip: 1,
+    prng,
+    schedule: "cosine",
+  });
+  assert.equal(c.validLoss.length, 3);
+  assert.ok(
+    model.parameters.some((p, i) => p.data.some((v, k) => v !== before[i][k])),
+    "the parameters moved",
+  );
+  assert.throws(
+    () =>
+      trainBags(model, { bags, labels }, { bags, labels }, { epochs: 0, batch: 4, lr: 0.05, clip: 1, prng }),
+    /epochs=0/,
   );
 });
