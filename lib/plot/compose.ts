@@ -16,6 +16,20 @@ function roundGeometry(svg: string): string {
   );
 }
 
+/**
+ * Plot numbers its marker ids from a counter shared by the whole process, so a figure's SVG would depend on what
+ * was drawn before it; renumbered by order of appearance under a prefix (the figure's name), the same figure is
+ * the same file whatever ran before, and two figures on one page do not share ids. @internal
+ */
+export function renumberMarkers(svg: string, prefix: string): string {
+  const ids = new Map<string, string>();
+  return svg.replace(/plot-marker-\d+/g, (m) => {
+    let local = ids.get(m);
+    if (!local) ids.set(m, local = `${prefix}-marker-${ids.size + 1}`);
+    return local;
+  });
+}
+
 function escapeXml(s: string): string {
   return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 }
@@ -113,5 +127,5 @@ export function compose(name: string, panels: Panel[], options: ComposeOptions =
     `<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="${width}" ` +
     `height="${height}" viewBox="0 0 ${width} ${height}" font-family="${THEME.font}">` +
     `<rect width="100%" height="100%" fill="white"/>${parts.join("")}</svg>`;
-  return { name, svg: roundGeometry(svg), width, height };
+  return { name, svg: renumberMarkers(roundGeometry(svg), name), width, height };
 }

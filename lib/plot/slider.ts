@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { renumberMarkers } from "./compose.ts";
 import { displayInKernel } from "./jupyter.ts";
 
 /** One frame: the slider's label at that position and the SVG shown. */
@@ -56,7 +57,7 @@ export function sliderHtml(
     ` <span class="hop-label">${esc(frames[initial].label)}</span>`,
     ...frames.map((f, i) =>
       `<div class="hop-frame" style="display: ${i === initial ? "block" : "none"}">${
-        localIds(f.svg, `${id}-f${i}`)
+        renumberMarkers(f.svg, `${id}-f${i}`)
       }</div>`
     ),
     "</div>",
@@ -82,17 +83,4 @@ export async function showSlider(
     frames.at(-1)!.label
   }; shown in Jupyter]`;
   if (!(await displayInKernel({ "text/html": html, "text/plain": text }))) console.log(text);
-}
-
-/**
- * Plot numbers its marker ids from a counter shared by the process; renumbered per frame in order of appearance,
- * they are unique on the page and the same whatever was drawn before.
- */
-function localIds(svg: string, prefix: string): string {
-  const ids = new Map<string, string>();
-  return svg.replace(/plot-marker-\d+/g, (m) => {
-    let local = ids.get(m);
-    if (!local) ids.set(m, local = `${prefix}-marker-${ids.size + 1}`);
-    return local;
-  });
 }
