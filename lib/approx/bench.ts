@@ -49,8 +49,7 @@ export function boundedEntries(n: number, d: number, B: number, seed: number): M
 
 /**
  * Times one exact attention step and one low-rank step (its memory summary included) for L = M = τ, and measures
- * the approximation's error against the exact step. With `skipExact` only the approximation is timed (its error
- * then needs the exact states passed in `exactStates`).
+ * the approximation's error against the exact step ({@link relativeMaxError}).
  *
  * @example
  * ```ts
@@ -83,11 +82,26 @@ export async function timeLimits(
     approx = (await lowRankAttention(mem, Q, backend)).states;
     rank = mem.rank;
   }, p.repeat);
+  return { tau: p.tau, exact_ms, approx_ms, rel_error: relativeMaxError(approx!, exact!, K), rank };
+}
+
+/**
+ * Alman & Song's error of an approximate retrieval, relative to the values: `max |Z̃ − Z| / max |V|` (NaN when
+ * Z̃ holds a NaN).
+ *
+ * @example
+ * ```ts
+ * import { relativeMaxError } from "./bench.ts";
+ * import { fromRows } from "../linalg/matrix.ts";
+ * import assert from "node:assert/strict";
+ * assert.equal(relativeMaxError(fromRows([[1, 2.5]]), fromRows([[1, 2]]), fromRows([[4, -2]])), 0.125);
+ * ```
+ */
+export function relativeMaxError(approx: DenseMatrix, exact: DenseMatrix, values: DenseMatrix): number {
   let err = 0, top = 0;
-  for (let k = 0; k < K.data.length; k++) top = Math.max(top, Math.abs(K.data[k]));
-  const z = exact!.data, a = approx!.data;
-  for (let k = 0; k < a.length; k++) err = Math.max(err, Math.abs(a[k] - z[k]));
-  return { tau: p.tau, exact_ms, approx_ms, rel_error: err / top, rank };
+  for (let k = 0; k < values.data.length; k++) top = Math.max(top, Math.abs(values.data[k]));
+  for (let k = 0; k < approx.data.length; k++) err = Math.max(err, Math.abs(approx.data[k] - exact.data[k]));
+  return err / top;
 }
 
 /** What `hop bench --size L0|L1` prints. */

@@ -11,12 +11,10 @@
 import * as Plot from "@observablehq/plot";
 import { type HeadClass, headClass, sizeForMass } from "../hopfield/fixed_points.ts";
 import { createPrng } from "../linalg/prng.ts";
-import { mnistBags } from "../data/mnist_bags.ts";
-import { milClassifier } from "../layers/mil_models.ts";
-import { evaluateBags, trainBags } from "../layers/train.ts";
+import { evaluateBags } from "../layers/train.ts";
 import { compose, type Figure, panel, THEME } from "../plot/mod.ts";
 import { progress } from "./scale.ts";
-import type { MnistBagsParams } from "./layers_mnist_bags.ts";
+import { fitMnistBags, mnistBagsModel, type MnistBagsParams, mnistBagsSplit } from "./layers_mnist_bags.ts";
 
 /** Per epoch (0: before training) and head: the median of k/N and the class. */
 export interface HeadClassData {
@@ -33,15 +31,9 @@ export interface HeadClassData {
 /** Trains a four-head HopfieldPooling MIL model and records each head's median k/N on the test bags per epoch. */
 export function runHeadClasses(params: MnistBagsParams): HeadClassData {
   const log = progress("layers_head_classes");
-  const train = mnistBags({ split: "train", count: params.trainBags, seed: params.dataSeed });
-  const test = mnistBags({ split: "test", count: params.testBags, seed: params.dataSeed + 1 });
+  const split = mnistBagsSplit(params), test = split.test;
   const heads = 4, prng = createPrng(params.seeds[0]);
-  const net = milClassifier("hopfield-pooling", {
-    inputSize: 784,
-    embedding: params.embedding,
-    attention: params.attention,
-    hopfield: { hiddenSize: params.hidden, numHeads: heads },
-  }, prng);
+  const net = mnistBagsModel(params, "hopfield-pooling", { numHeads: heads }, prng);
   const rows: HeadClassData["rows"] = [];
   const record = (epoch: number) => {
     const assoc = net.association!(test.bags, prng);
@@ -60,17 +52,9 @@ export function runHeadClasses(params: MnistBagsParams): HeadClassData {
     }
   };
   record(0);
-  trainBags(net, train, test, {
-    epochs: params.epochs,
-    batch: params.batch,
-    lr: params.lr,
-    clip: 1,
-    prng,
-    evaluate: false,
-    onEpoch: (e) => {
-      record(e);
-      log.tick(`epoch ${e} of ${params.epochs}`);
-    },
+  fitMnistBags(net, split, params, prng, (e) => {
+    record(e);
+    log.tick(`epoch ${e} of ${params.epochs}`);
   });
   return { heads, rows, accuracy: evaluateBags(net, test.bags, test.labels, prng).accuracy, params };
 }

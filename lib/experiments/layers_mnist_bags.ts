@@ -10,12 +10,12 @@
  * @module
  */
 import * as Plot from "@observablehq/plot";
-import { mnistBags } from "../data/mnist_bags.ts";
-import { createPrng } from "../linalg/prng.ts";
+import { type MnistBags, mnistBags } from "../data/mnist_bags.ts";
+import { createPrng, type Prng } from "../linalg/prng.ts";
 import { rocAuc } from "../layers/auc.ts";
 import { milClassifier, type MilPooling } from "../layers/mil_models.ts";
 import type { RowMap } from "../layers/tape.ts";
-import { evaluateBags, trainBags } from "../layers/train.ts";
+import { type BagClassifier, evaluateBags, trainBags } from "../layers/train.ts";
 import { compose, type Figure, panel, THEME } from "../plot/mod.ts";
 import { progress } from "./scale.ts";
 
@@ -72,31 +72,65 @@ const MODELS: [string, MilPooling, RowMap][] = [
   ["HopfieldPooling + U-Hop+", "hopfield-pooling-uhop-plus", "softmax"],
 ];
 
+/** The training bags (from MNIST's training digits) and test bags (from its test digits) of the protocol. */
+export function mnistBagsSplit(params: MnistBagsParams): { train: MnistBags; test: MnistBags } {
+  // Pixels in [0, 1] as Ilse et al.; the encoder learns the rest.
+  return {
+    train: mnistBags({ split: "train", count: params.trainBags, seed: params.dataSeed }),
+    test: mnistBags({ split: "test", count: params.testBags, seed: params.dataSeed + 1 }),
+  };
+}
+
+/** A MIL model of the protocol's sizes with this pooling and HopfieldPooling's heads and map. */
+export function mnistBagsModel(
+  params: MnistBagsParams,
+  pooling: MilPooling,
+  hopfield: { numHeads: number; separation?: RowMap },
+  prng: Prng,
+): BagClassifier {
+  return milClassifier(pooling, {
+    inputSize: 784,
+    embedding: params.embedding,
+    attention: params.attention,
+    hopfield: { hiddenSize: params.hidden, ...hopfield },
+  }, prng);
+}
+
+/** Trains a model with the protocol's epochs, batches and rate (no per-epoch evaluation). */
+export function fitMnistBags(
+  net: BagClassifier,
+  split: { train: MnistBags; test: MnistBags },
+  params: MnistBagsParams,
+  prng: Prng,
+  onEpoch: (epoch: number) => void,
+): void {
+  trainBags(net, split.train, split.test, {
+    epochs: params.epochs,
+    batch: params.batch,
+    lr: params.lr,
+    clip: 1,
+    prng,
+    evaluate: false,
+    onEpoch,
+  });
+}
+
 /** Trains every model from every seed and measures its test AUC (progress on stderr). */
 export function runMnistBags(params: MnistBagsParams): MnistBagsData {
   const log = progress("layers_mnist_bags");
-  const train = mnistBags({ split: "train", count: params.trainBags, seed: params.dataSeed });
-  const test = mnistBags({ split: "test", count: params.testBags, seed: params.dataSeed + 1 });
-  // Pixels in [0, 1] as Ilse et al.; the encoder learns the rest.
+  const split = mnistBagsSplit(params), { train, test } = split;
   const runs: MnistBagsRun[] = [];
   for (const [model, pooling, separation] of MODELS) {
     for (const seed of params.seeds) {
       const prng = createPrng(seed);
-      const net = milClassifier(pooling, {
-        inputSize: 784,
-        embedding: params.embedding,
-        attention: params.attention,
-        hopfield: { hiddenSize: params.hidden, numHeads: 1, separation },
-      }, prng);
-      trainBags(net, train, test, {
-        epochs: params.epochs,
-        batch: params.batch,
-        lr: params.lr,
-        clip: 1,
+      const net = mnistBagsModel(params, pooling, { numHeads: 1, separation }, prng);
+      fitMnistBags(
+        net,
+        split,
+        params,
         prng,
-        evaluate: false,
-        onEpoch: (e) => log.tick(`${model}, seed ${seed}: epoch ${e} of ${params.epochs}`),
-      });
+        (e) => log.tick(`${model}, seed ${seed}: epoch ${e} of ${params.epochs}`),
+      );
       const auc = rocAuc(evaluateBags(net, test.bags, test.labels, prng).scores, test.labels);
       runs.push({ model, seed, auc });
       log(`${model}, seed ${seed}: test AUC ${auc.toFixed(3)}`);

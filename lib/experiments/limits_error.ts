@@ -13,7 +13,7 @@ import type { Backend } from "../backend/types.ts";
 import { mapSpec } from "../maps/spec.ts";
 import type { Approximation } from "../approx/low_rank.ts";
 import { lowRankAttention, lowRankMemory } from "../approx/low_rank.ts";
-import { boundedEntries } from "../approx/bench.ts";
+import { boundedEntries, relativeMaxError } from "../approx/bench.ts";
 import { affordableDegree, normBoundary } from "../approx/theory.ts";
 import { taylorRank } from "../approx/taylor.ts";
 import { compose, type Figure, panel, THEME } from "../plot/mod.ts";
@@ -81,18 +81,16 @@ export async function runLimitsError(params: LimitsErrorParams): Promise<LimitsE
       const K = boundedEntries(tau, d, B, params.seed + tau),
         Q = boundedEntries(tau, d, B, params.seed + tau + 1);
       const beta = 1 / d;
-      const exact =
-        (await params.backend.step(K, Q, mapSpec({ beta }), { probabilities: false })).states.data;
-      let top = 0;
-      for (let k = 0; k < K.data.length; k++) top = Math.max(top, Math.abs(K.data[k]));
+      const exact = (await params.backend.step(K, Q, mapSpec({ beta }), { probabilities: false })).states;
       const error = async (a: Approximation) => {
         try {
-          const z =
-            (await lowRankAttention(await lowRankMemory(K, K, a, beta, params.backend), Q, params.backend))
-              .states.data;
-          let e = 0;
-          for (let k = 0; k < z.length; k++) e = Math.max(e, Math.abs(z[k] - exact[k]));
-          return Number.isFinite(e) ? e / top : Infinity;
+          const z = await lowRankAttention(
+            await lowRankMemory(K, K, a, beta, params.backend),
+            Q,
+            params.backend,
+          );
+          const e = relativeMaxError(z.states, exact, K);
+          return Number.isFinite(e) ? e : Infinity;
         } catch (e) {
           if (e instanceof RangeError && /normaliser/.test(e.message)) return Infinity;
           throw e;

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { jupyterKernel } from "../plot/jupyter.ts";
+import { displayInKernel, jupyterKernel } from "../plot/jupyter.ts";
 
 /** The three scales. */
 export const SCALES = ["smoke", "quick", "paper"] as const;
@@ -93,19 +93,11 @@ export function progress(name: string): Progress {
       console.error(line);
       return;
     }
-    let id = displays.get(name);
-    const type = id ? "update_display_data" : "display_data";
-    if (!id) displays.set(name, id = `hopfield-progress-${crypto.randomUUID()}`);
-    const content = {
-      data: { "text/plain": line },
-      metadata: { "hopfield-progress": name },
-      transient: { display_id: id },
-    };
-    try {
-      Promise.resolve(kernel.broadcast(type, content)).catch(() => console.error(line));
-    } catch {
-      console.error(line);
-    }
+    const shown = displays.get(name), id = shown ?? `hopfield-progress-${crypto.randomUUID()}`;
+    displays.set(name, id);
+    const metadata = { "hopfield-progress": name };
+    displayInKernel({ "text/plain": line }, { displayId: id, update: shown !== undefined, metadata })
+      .then((ok) => ok || console.error(line));
   };
   return Object.assign(log, {
     tick: (message: string) => {

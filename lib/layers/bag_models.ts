@@ -5,9 +5,8 @@
  *
  * @module
  */
-import type { Matrix } from "../linalg/matrix.ts";
 import type { Prng } from "../linalg/prng.ts";
-import { Hopfield, type HopfieldParameters, PARAMETER_NAMES } from "./hopfield.ts";
+import { Hopfield } from "./hopfield.ts";
 import { Linear } from "./linear.ts";
 import type { HopfieldLayerOptions } from "./options.ts";
 import { type Node, Tape } from "./tape.ts";
@@ -16,11 +15,6 @@ import { HopfieldLayer, HopfieldPooling } from "./wrappers.ts";
 
 /** Which Hopfield block the classifier uses. */
 export type BagModelKind = "Hopfield" | "HopfieldPooling" | "HopfieldLayer";
-
-function hopfieldParams(h: Hopfield): { names: (keyof HopfieldParameters)[]; mats: Matrix[] } {
-  const names = PARAMETER_NAMES.filter((n) => h.params[n] !== null);
-  return { names, mats: names.map((n) => h.params[n]!) };
-}
 
 /**
  * A bag classifier of the given kind for bags of `instances` rows of width `options.inputSize`; `quantity` is the
@@ -46,7 +40,7 @@ export function bagClassifier(
   prng: Prng,
 ): BagClassifier {
   if (kind === "Hopfield") {
-    const h = new Hopfield(options, prng), { names, mats } = hopfieldParams(h);
+    const h = new Hopfield(options, prng), mats = h.parameterList(), n = mats.length;
     const out = new Linear(h.options.outputSize * shape.instances, 1, prng);
     return {
       parameters: [...mats, out.weight, out.bias],
@@ -54,46 +48,52 @@ export function bagClassifier(
         h.forward(new Tape(), bags.map((x) => ({ stored: x, state: x, projection: x })), { prng })
           .association,
       logits(tape, p, bags, o) {
-        const leaves = Object.fromEntries(names.map((n, i) => [n, p[i]]));
-        const r = h.forward(tape, bags.map((x) => ({ stored: x, state: x, projection: x })), o, leaves);
+        const r = h.forward(
+          tape,
+          bags.map((x) => ({ stored: x, state: x, projection: x })),
+          o,
+          h.leavesFrom(p),
+        );
         const rows = r.outputs.map((y) => flattenRow(tape, y));
         return out.forward(tape, tape.concatRows(rows), {
-          weight: p[names.length],
-          bias: p[names.length + 1],
+          weight: p[n],
+          bias: p[n + 1],
         });
       },
     };
   }
   if (kind === "HopfieldPooling") {
     const pool = new HopfieldPooling({ ...options, quantity: shape.quantity ?? 1 }, prng);
-    const { names, mats } = hopfieldParams(pool.hopfield);
+    const mats = pool.hopfield.parameterList(), n = mats.length;
     const out = new Linear(pool.hopfield.options.outputSize * (shape.quantity ?? 1), 1, prng);
     return {
       parameters: [...mats, pool.poolingWeights, out.weight, out.bias],
       association: (bags, prng) => pool.forward(new Tape(), bags, { prng }).association,
       logits(tape, p, bags, o) {
-        const hopfield = Object.fromEntries(names.map((n, i) => [n, p[i]]));
-        const r = pool.forward(tape, bags, o, { hopfield, pooling: p[names.length] });
+        const r = pool.forward(tape, bags, o, { hopfield: pool.hopfield.leavesFrom(p), pooling: p[n] });
         return out.forward(tape, tape.concatRows(r.outputs), {
-          weight: p[names.length + 1],
-          bias: p[names.length + 2],
+          weight: p[n + 1],
+          bias: p[n + 2],
         });
       },
     };
   }
   const lookup = new HopfieldLayer({ ...options, quantity: shape.quantity ?? 1 }, prng);
-  const { names, mats } = hopfieldParams(lookup.hopfield);
+  const mats = lookup.hopfield.parameterList(), n = mats.length;
   const out = new Linear(lookup.hopfield.options.outputSize * shape.instances, 1, prng);
   return {
     parameters: [...mats, lookup.lookupWeights, out.weight, out.bias],
     association: (bags, prng) => lookup.forward(new Tape(), bags, { prng }).association,
     logits(tape, p, bags, o) {
-      const hopfield = Object.fromEntries(names.map((n, i) => [n, p[i]]));
-      const r = lookup.forward(tape, bags, o, { hopfield, lookup: p[names.length], target: null });
+      const r = lookup.forward(tape, bags, o, {
+        hopfield: lookup.hopfield.leavesFrom(p),
+        lookup: p[n],
+        target: null,
+      });
       const rows = r.outputs.map((y) => flattenRow(tape, y));
       return out.forward(tape, tape.concatRows(rows), {
-        weight: p[names.length + 1],
-        bias: p[names.length + 2],
+        weight: p[n + 1],
+        bias: p[n + 2],
       });
     },
   };

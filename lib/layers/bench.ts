@@ -12,6 +12,7 @@ import { createPrng } from "../linalg/prng.ts";
 import { milClassifier } from "./mil_models.ts";
 import { trainBags } from "./train.ts";
 import { loadBlas } from "../backend/blas.ts";
+import { medianMs } from "../backend/bench.ts";
 
 /** Benchmark sizes: bags per epoch. */
 export const LAYER_BENCH_SIZES = { M0: { bags: 200 } } as const;
@@ -80,30 +81,23 @@ export function layerBenchEpoch(
  *
  * @example
  * ```ts ignore
- * console.log(runLayerBench({ size: "M0", repeat: 5 }));
+ * console.log(await runLayerBench({ size: "M0", repeat: 5 }));
  * ```
  */
-export function runLayerBench(
+export async function runLayerBench(
   options: { size: keyof typeof LAYER_BENCH_SIZES; repeat: number; blas?: boolean },
-): LayerBenchResult {
+): Promise<LayerBenchResult> {
   if (!Number.isInteger(options.repeat) || options.repeat < 1 || options.repeat > 1000) {
     throw new RangeError(
       `Cannot run the layer bench: repeat must be an integer from 1 to 1000: repeat=${options.repeat}`,
     );
   }
   const { epoch, library } = layerBenchEpoch(options);
-  epoch();
-  const times: number[] = [];
-  for (let r = 0; r < options.repeat; r++) {
-    const t = performance.now();
-    epoch();
-    times.push(performance.now() - t);
-  }
-  times.sort((a, b) => a - b);
+  const epoch_ms = await medianMs(epoch, options.repeat);
   return {
     backend: library ? `tape-f64 + ${library}` : "tape-f64 (TypeScript)",
     size: options.size,
     bags: LAYER_BENCH_SIZES[options.size].bags,
-    epoch_ms: times[Math.floor(times.length / 2)],
+    epoch_ms,
   };
 }

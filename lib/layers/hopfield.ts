@@ -162,6 +162,17 @@ export class Hopfield {
     };
   }
 
+  /** The parameters present (not null), in the order of {@link PARAMETER_NAMES}: a flat list for an optimiser. */
+  parameterList(): Matrix[] {
+    return PARAMETER_NAMES.flatMap((n) => this.params[n] ?? []);
+  }
+
+  /** The nodes of {@link parameterList}'s matrices, read from `nodes` starting at `offset`, keyed by name. */
+  leavesFrom(nodes: Node[], offset = 0): Partial<Record<keyof HopfieldParameters, Node>> {
+    const names = PARAMETER_NAMES.filter((n) => this.params[n] !== null);
+    return Object.fromEntries(names.map((n, i) => [n, nodes[offset + i]]));
+  }
+
   /** The parameters as tape leaves (for a forward pass whose gradients are wanted). */
   leaves(tape: Tape): Partial<Record<keyof HopfieldParameters, Node>> {
     const out: Partial<Record<keyof HopfieldParameters, Node>> = {};

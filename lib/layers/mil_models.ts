@@ -8,7 +8,6 @@
  */
 import { type Matrix, matrix } from "../linalg/matrix.ts";
 import type { Prng } from "../linalg/prng.ts";
-import { type HopfieldParameters, PARAMETER_NAMES } from "./hopfield.ts";
 import { Linear } from "./linear.ts";
 import type { HopfieldLayerOptions } from "./options.ts";
 import { type Node, Tape } from "./tape.ts";
@@ -77,25 +76,23 @@ export function milClassifier(pooling: MilPooling, shape: MilShape, prng: Prng):
     out.forward(tape, z, { weight: p[p.length - 2], bias: p[p.length - 1] });
   if (pooling === "hopfield-pooling" || pooling === "hopfield-pooling-uhop-plus") {
     const pool = new HopfieldPooling({ ...shape.hopfield, inputSize: shape.embedding }, prng);
-    const names = PARAMETER_NAMES.filter((n) => pool.hopfield.params[n] !== null);
+    const inner = pool.hopfield.parameterList(), n = inner.length;
     const phi = pooling === "hopfield-pooling-uhop-plus"
       ? new Linear(shape.embedding, shape.embedding, prng)
       : null;
     const tau = shape.uhopPlus?.tau ?? 0.1, weight = shape.uhopPlus?.weight ?? 1;
     const parameters = [
       ...head,
-      ...names.map((n) => pool.hopfield.params[n]!),
+      ...inner,
       pool.poolingWeights,
       ...(phi ? [phi.weight, phi.bias] : []),
       ...tail,
     ];
     const separations = new WeakMap<Tape, Node | null>();
     const pooled = (tape: Tape, p: Node[], bags: Matrix[], o: { training?: boolean; prng: Prng }) => {
-      const hopfield: Partial<Record<keyof HopfieldParameters, Node>> = Object.fromEntries(
-        names.map((n, i) => [n, p[2 + i]]),
-      );
-      const H = embedAll(tape, p, bags), at = 3 + names.length;
-      if (!phi) return pool.forward(tape, H, o, { hopfield, pooling: p[2 + names.length] });
+      const hopfield = pool.hopfield.leavesFrom(p, 2);
+      const H = embedAll(tape, p, bags), at = 3 + n;
+      if (!phi) return pool.forward(tape, H, o, { hopfield, pooling: p[2 + n] });
       const keys = H.map((h) => phi.forward(tape, h, { weight: p[at], bias: p[at + 1] }));
       // U-Hop+: the mean over bags (with two or more instances) of the tempered loss of their keys' cosines.
       const losses = keys.filter((k) => k.value.rows >= 2).map((k) => {
@@ -108,7 +105,7 @@ export function milClassifier(pooling: MilPooling, shape: MilShape, prng: Prng):
       );
       return pool.forward(tape, keys.map((k, b) => ({ stored: k, projection: H[b] })), o, {
         hopfield,
-        pooling: p[2 + names.length],
+        pooling: p[2 + n],
       });
     };
     return {

@@ -165,29 +165,18 @@ export function loadHopfieldState(
  */
 export function loadStateDict(layer: Hopfield | HopfieldPooling | HopfieldLayer, dict: StateDict): void {
   const remaining = new Set(Object.keys(dict));
+  // A wrapper's own weights: hflayers keeps them as 1 × quantity × width.
+  const weights = (name: string, like: Matrix) => {
+    if (!(name in dict)) throw new RangeError(`Cannot load the state dict: missing parameter ${name}`);
+    remaining.delete(name);
+    return toMatrix(name, dict[name], like.rows, like.cols);
+  };
   if ("poolingWeights" in layer) {
-    const w = layer.poolingWeights;
-    if (!("pooling_weights" in dict)) {
-      throw new RangeError("Cannot load the state dict: missing parameter pooling_weights");
-    }
-    layer.poolingWeights = toMatrix("pooling_weights", dict.pooling_weights, w.rows, w.cols);
-    remaining.delete("pooling_weights");
+    layer.poolingWeights = weights("pooling_weights", layer.poolingWeights);
     loadHopfieldState(layer.hopfield, dict, "hopfield.", remaining);
   } else if ("lookupWeights" in layer) {
-    const w = layer.lookupWeights;
-    if (!("lookup_weights" in dict)) {
-      throw new RangeError("Cannot load the state dict: missing parameter lookup_weights");
-    }
-    layer.lookupWeights = toMatrix("lookup_weights", dict.lookup_weights, w.rows, w.cols);
-    remaining.delete("lookup_weights");
-    if (layer.targetWeights) {
-      const t = layer.targetWeights;
-      if (!("target_weights" in dict)) {
-        throw new RangeError("Cannot load the state dict: missing parameter target_weights");
-      }
-      layer.targetWeights = toMatrix("target_weights", dict.target_weights, t.rows, t.cols);
-      remaining.delete("target_weights");
-    }
+    layer.lookupWeights = weights("lookup_weights", layer.lookupWeights);
+    if (layer.targetWeights) layer.targetWeights = weights("target_weights", layer.targetWeights);
     loadHopfieldState(layer.hopfield, dict, "hopfield.", remaining);
   } else loadHopfieldState(layer, dict, "", remaining);
   if (remaining.size > 0) {

@@ -31,15 +31,21 @@ export function jupyterKernel(): JupyterKernel | null {
   }
 }
 
-/** Sends `display_data` with these representations; false when there is no kernel or the send failed. */
-export async function displayInKernel(data: Record<string, string>, displayId?: string): Promise<boolean> {
+/**
+ * Sends a display with these representations (`display_data`, or `update_display_data` of an earlier display
+ * with the same `displayId`); false when there is no kernel or the send failed.
+ */
+export async function displayInKernel(
+  data: Record<string, string>,
+  options: { displayId?: string; update?: boolean; metadata?: Record<string, unknown> } = {},
+): Promise<boolean> {
   const kernel = jupyterKernel();
   if (!kernel) return false;
   try {
-    await kernel.broadcast("display_data", {
+    await kernel.broadcast(options.update ? "update_display_data" : "display_data", {
       data,
-      metadata: {},
-      transient: displayId ? { display_id: displayId } : {},
+      metadata: options.metadata ?? {},
+      transient: options.displayId ? { display_id: options.displayId } : {},
     });
     return true;
   } catch {

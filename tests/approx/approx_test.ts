@@ -15,25 +15,19 @@ import {
   taylorFeatures,
   taylorRank,
 } from "../../lib/approx/mod.ts";
+import { boundedEntries } from "../../lib/approx/bench.ts";
 import { cpuBackend } from "../../lib/backend/cpu.ts";
 import { retrieveOn } from "../../lib/backend/retrieve.ts";
 import { selectBackend } from "../../lib/backend/select.ts";
-import { fromRows, type Matrix, matrix } from "../../lib/linalg/matrix.ts";
+import { fromRows } from "../../lib/linalg/matrix.ts";
 import { createPrng } from "../../lib/linalg/prng.ts";
 import { assertClose } from "../helpers.ts";
-
-/** n × d entries uniform in [−B, B]: the source's max-norm bound. */
-function bounded(n: number, d: number, B: number, seed: number): Matrix {
-  const prng = createPrng(seed), X = matrix(n, d);
-  for (let k = 0; k < X.data.length; k++) X.data[k] = B * (2 * prng.next() - 1);
-  return X;
-}
 
 Deno.test("Taylor features: rank C(d+g, g), and ⟨U(q), U(k)⟩ = exp(⟨q, k⟩) within the predicted error", () => {
   assert.equal(taylorRank(2, 2), 6);
   assert.equal(taylorRank(3, 16), 969);
   for (const [d, B] of [[4, 0.6], [8, 0.4], [16, 0.3]] as const) {
-    const Q = bounded(20, d, B, d), K = bounded(30, d, B, d + 100);
+    const Q = boundedEntries(20, d, B, d), K = boundedEntries(30, d, B, d + 100);
     for (let g = 1; g <= 6; g++) {
       const UQ = taylorFeatures(Q, g), UK = taylorFeatures(K, g), r = UQ.cols;
       assert.equal(r, taylorRank(g, d));
@@ -60,7 +54,7 @@ Deno.test("Taylor features: rank C(d+g, g), and ⟨U(q), U(k)⟩ = exp(⟨q, k�
 });
 
 Deno.test("low-rank retrieval converges to exact retrieval as the degree grows (multi-step, cpu f64)", async () => {
-  const X = bounded(40, 6, 0.5, 1), Q = bounded(10, 6, 0.5, 2);
+  const X = boundedEntries(40, 6, 0.5, 1), Q = boundedEntries(10, 6, 0.5, 2);
   const options = { beta: 2, maxSteps: 3, eps: 0, trajectory: false, backend: cpuBackend };
   const exact = await retrieveOn(X, Q, options);
   const errors: number[] = [];
@@ -98,7 +92,7 @@ Deno.test("positive random features are unbiased within their stated variance", 
 });
 
 Deno.test("random-feature retrieval: close to exact with many features, the same on every backend", async () => {
-  const X = bounded(200, 8, 0.3, 3), Q = bounded(20, 8, 0.3, 4);
+  const X = boundedEntries(200, 8, 0.3, 3), Q = boundedEntries(20, 8, 0.3, 4);
   const options = { beta: 1, maxSteps: 1, trajectory: false };
   const exact = await retrieveOn(X, Q, { ...options, backend: cpuBackend });
   const blas = await selectBackend("blas");
@@ -153,10 +147,10 @@ Deno.test("the retrieval method: flags of another method, maps other than softma
 });
 
 Deno.test("low-rank attention never needs the L × M matrix: the summary is r × (d_v + 1)", async () => {
-  const K = bounded(5000, 4, 0.5, 5);
+  const K = boundedEntries(5000, 4, 0.5, 5);
   const mem = await lowRankMemory(K, K, { method: "polynomial", degree: 2 }, 1, cpuBackend);
   assert.deepEqual([mem.summary.rows, mem.summary.cols], [15, 5]);
-  const z = await lowRankAttention(mem, bounded(3, 4, 0.5, 6), cpuBackend);
+  const z = await lowRankAttention(mem, boundedEntries(3, 4, 0.5, 6), cpuBackend);
   assert.equal(z.probabilities, undefined);
   assert.deepEqual([z.states.rows, z.states.cols], [3, 4]);
 });
